@@ -1,0 +1,27 @@
+package dev.jslirp.tcp;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Where the TCP engine sends segments towards the guest. The interface layer builds the
+ * Ethernet and IPv4 headers around the TCP header and payload and computes checksums.
+ * {@code data} is copied before the call returns.
+ */
+public interface GuestSegmentSink {
+    /**
+     * @param guestAddr the guest's IPv4 address (segment destination)
+     * @param guestPort the guest's port
+     * @param peerAddr the address the guest believes it talks to (segment source)
+     * @param peerPort the port the guest believes it talks to
+     * @param flags {@link dev.jslirp.wire.TcpSegment} flag bits
+     * @param window the window field as sent (already scaled down)
+     * @param mss MSS option value, or -1 for none (SYN only)
+     * @param windowScale window-scale option shift, or -1 for none (SYN only)
+     * @param sackPermitted whether to send SACK-permitted (SYN only)
+     * @return false if the frame could not be sent (guest link full); the engine treats it as lost
+     */
+    boolean sendSegment(int guestAddr, int guestPort, int peerAddr, int peerPort,
+                        int seq, int ack, int flags, int window,
+                        int mss, int windowScale, boolean sackPermitted,
+                        ByteBuffer data, int dataOffset, int dataLength);
+}
