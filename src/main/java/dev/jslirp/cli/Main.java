@@ -1,7 +1,79 @@
 package dev.jslirp.cli;
 
-public final class Main {
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * jslirp's command line. Modes:
+ * <ul>
+ *   <li>{@code jslirp run [OPTIONS] -- COMMAND [ARGS]}: COMMAND in new network and mount namespaces
+ *       whose only interface is a tap served by jslirp;</li>
+ *   <li>{@code jslirp [OPTIONS] PID|PATH TAPNAME}: slirp4netns's form, a tap in an existing namespace;</li>
+ *   <li>{@code jslirp demo}: a self-contained demonstration with its own guest and host server.</li>
+ * </ul>
+ * Only this package reads the environment; it maps errors to messages and exit codes.
+ */
+@Command(name = "jslirp", mixinStandardHelpOptions = true, version = "jslirp 0.1.0",
+        description = "User-mode networking for VMs and network namespaces.%n"
+                + "slirp4netns form: jslirp [OPTIONS] PID|PATH TAPNAME",
+        subcommands = {RunCommand.class, DemoCommand.class},
+        sortOptions = false)
+public final class Main implements java.util.concurrent.Callable<Integer> {
+    /** Exit status for bad usage or configuration. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status when the network could not be set up at run time. */
+    public static final int EXIT_FAILURE = 1;
+
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
+    @Option(names = {"-c", "--configure"}, description = "Bring up the tap in the namespace: 10.0.2.100/24, default route via 10.0.2.2 (slirp4netns form).")
+    boolean configure;
+
+    @Option(names = "--netns-type", paramLabel = "pid|path", description = "How to read the first operand (default pid).")
+    String netnsType = "pid";
+
+    @Parameters(arity = "0..2", paramLabel = "PID|PATH TAPNAME", description = "Target namespace and tap name (slirp4netns form).")
+    List<String> operands = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+        if (operands.size() != 2) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "expected PID|PATH TAPNAME (slirp4netns form), or a mode: run, demo. See --help.");
+        }
+        return new NamespaceTapMode(network, configure, netnsType, operands.get(0), operands.get(1)).run();
+    }
+
     public static void main(String[] args) {
-        System.out.println("jslirp");
+        System.exit(execute(args));
+    }
+
+    /** Parses and runs; returns the exit status. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("jslirp: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            if (e instanceof StartupException s) {
+                cmd.getErr().println("jslirp: " + s.getMessage());
+                return s.exitCode();
+            }
+            throw e;
+        });
+        cli.setParameterExceptionHandler((e, parsedArgs) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("jslirp: " + e.getMessage());
+            err.println("Usage: see 'jslirp --help'");
+            return EXIT_USAGE;
+        });
+        return cli.execute(args);
     }
 }

@@ -1,0 +1,57 @@
+package dev.jslirp.cli;
+
+import dev.jslirp.config.Config;
+import dev.jslirp.link.TapLink;
+import dev.jslirp.os.Namespaces;
+import dev.jslirp.os.NativeException;
+import dev.jslirp.time.NanoClock;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * slirp4netns's form: {@code jslirp [OPTIONS] PID|PATH TAPNAME} creates TAPNAME in an existing
+ * network namespace and serves it until the namespace's tap goes away or we are signalled.
+ * Open by default, as slirp4netns is; with {@code --configure} the guest is 10.0.2.100/24
+ * with a default route via the gateway, as slirp4netns configures it.
+ */
+final class NamespaceTapMode {
+    private static final Logger LOG = System.getLogger("jslirp");
+    /** slirp4netns's --configure address: 10.0.2.100 in the default network. */
+    static final int CONFIGURED_HOST_PART = 100;
+
+    private final NetworkOptions options;
+    private final boolean configure;
+    private final String netnsType;
+    private final String target;
+    private final String tapName;
+
+    NamespaceTapMode(NetworkOptions options, boolean configure, String netnsType, String target, String tapName) {
+        this.options = options;
+        this.configure = configure;
+        this.netnsType = netnsType;
+        this.target = target;
+        this.tapName = tapName;
+    }
+
+    int run() {
+        Config config = options.toConfig(true, configure ? CONFIGURED_HOST_PART : null);
+        String nsPath = switch (netnsType) {
+            case "pid" -> {
+                if (!target.chars().allMatch(Character::isDigit) || target.isEmpty()) {
+                    throw new IllegalArgumentException("not a PID: '" + target + "' (use --netns-type=path for a path)");
+                }
+                yield "/proc/" + target + "/ns/net";
+            }
+            case "path" -> target;
+            default -> throw new IllegalArgumentException("--netns-type must be pid or path, got '" + netnsType + "'");
+        };
+        int tapFd;
+        try {
+            tapFd = Namespaces.runInNetns(nsPath, () -> GuestTap.create(tapName, config, configure ? config.guestAddr() : 0));
+        } catch (NativeException e) {
+            throw new StartupException("cannot create tap " + tapName + " in " + nsPath + ": " + e.getMessage(), Main.EXIT_FAILURE, e);
+        }
+        Stack stack = new Stack(config, new TapLink(tapFd, GuestTap.maxFrameLength(config)), NanoClock.SYSTEM);
+        return Serve.run(stack, "tap " + tapName + " in " + nsPath);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.jslirp.cli;
+
+import dev.jslirp.config.Config;
+import dev.jslirp.config.HostForward;
+import dev.jslirp.config.Ipv4Cidr;
+import dev.jslirp.config.SocketAddressV4;
+import dev.jslirp.wire.Ipv4Address;
+import dev.jslirp.wire.MacAddress;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options that shape the virtual network, shared by every mode. */
+public final class NetworkOptions {
+    @Option(names = "--open", description = "Let the guest connect to the outside (bhyve's 'open'). Default for the slirp4netns form.")
+    Boolean open;
+
+    @Option(names = "--restricted", description = "Only the virtual services and forwarded ports (bhyve's default).")
+    Boolean restricted;
+
+    @Option(names = "--hostfwd", paramLabel = "RULES",
+            description = "Port forwards in bhyve's grammar proto:hostaddr:hostport-guestaddr:guestport, several joined by ';'. Repeatable.")
+    List<String> hostfwd = new ArrayList<>();
+
+    @Option(names = {"-m", "--mtu"}, paramLabel = "N", description = "Guest MTU, 576..65520 (default 1500).")
+    Integer mtu;
+
+    @Option(names = "--cidr", paramLabel = "CIDR", description = "Virtual network (default 10.0.2.0/24).")
+    String cidr;
+
+    @Option(names = "--dns-upstream", paramLabel = "ADDR[:PORT]",
+            description = "Resolver DNS queries are forwarded to (default: first nameserver of /etc/resolv.conf).")
+    String dnsUpstream;
+
+    @Option(names = "--disable-host-loopback", description = "The gateway address does not reach the host's loopback.")
+    boolean disableHostLoopback;
+
+    @Option(names = "--macaddress", paramLabel = "MAC", description = "jslirp's MAC on the virtual link (default 52:55:0a:00:02:02).")
+    String gatewayMac;
+
+    @Option(names = "--domain", paramLabel = "NAME", description = "DHCP domain name (option 15).")
+    String domain;
+
+    @Option(names = "--search", paramLabel = "DOMAIN", split = ",", description = "DHCP search list (option 119), comma separated.")
+    List<String> search = new ArrayList<>();
+
+    /**
+     * Builds the configuration.
+     * @param openByDefault the mode's own default (bhyve and jslirp: restricted; slirp4netns form: open)
+     * @param guestAddr the guest's configured address, or null for the DHCP start address
+     */
+    Config toConfig(boolean openByDefault, Integer guestAddr) {
+        if (Boolean.TRUE.equals(open) && Boolean.TRUE.equals(restricted)) {
+            throw new IllegalArgumentException("--open and --restricted contradict each other");
+        }
+        Config.Builder b = Config.builder();
+        if (cidr != null) b.network = parseOr("--cidr", () -> Ipv4Cidr.parse(cidr));
+        b.open = Boolean.TRUE.equals(open) || (openByDefault && !Boolean.TRUE.equals(restricted));
+        b.hostLoopback = !disableHostLoopback;
+        if (mtu != null) b.mtu = mtu;
+        if (guestAddr != null) b.guestAddr = b.network.host(guestAddr);
+        b.dnsUpstream = dnsUpstream != null
+                ? parseOr("--dns-upstream", () -> SocketAddressV4.parse(dnsUpstream, 53))
+                : ResolvConf.firstNameserver();
+        List<HostForward> forwards = new ArrayList<>();
+        for (String rules : hostfwd) forwards.addAll(HostForward.parseList(rules));
+        b.forwards = forwards;
+        if (gatewayMac != null) b.gatewayMac = parseOr("--macaddress", () -> MacAddress.parse(gatewayMac));
+        b.domainName = domain;
+        b.searchDomains = search;
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid network configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T parseOr(String option, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String describe(Config c) {
+        return "network " + c.network() + ", gateway " + Ipv4Address.toString(c.gateway()) + ", DNS " + Ipv4Address.toString(c.dns())
+                + " -> " + c.dnsUpstream() + ", " + (c.open() ? "open" : "restricted") + ", MTU " + c.mtu()
+                + (c.hostLoopback() ? "" : ", host loopback disabled") + ", " + c.forwards().size() + " port forward(s)";
+    }
+}

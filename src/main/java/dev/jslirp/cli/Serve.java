@@ -1,0 +1,45 @@
+package dev.jslirp.cli;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** The last stage every mode shares: bind forwards, announce, run the loop, shut down cleanly on a signal. */
+final class Serve {
+    private static final Logger LOG = System.getLogger("jslirp");
+
+    private Serve() {}
+
+    /** Binds forwards (failure → exit 1 naming the rule), then serves until the link closes or SIGTERM/SIGINT. */
+    static int run(Stack stack, String linkDescription) {
+        try {
+            stack.bindForwards();
+        } catch (IllegalStateException e) {
+            stack.close();
+            throw new StartupException(e.getMessage(), Main.EXIT_FAILURE, e);
+        }
+        // SIGTERM/SIGINT: stop the loop and let it close every socket (forwarded ports are
+        // released), waiting a bounded time. The loop thread must not call System.exit
+        // before the hook returns, or the two would wait for each other.
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stack.loop().stop();
+            try {
+                closed.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "jslirp-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.err.println("jslirp: serving " + linkDescription + ": " + NetworkOptions.describe(stack.config()));
+        try {
+            stack.run();
+        } finally {
+            stack.close();
+            closed.countDown();
+        }
+        LOG.log(Level.INFO, "stopped; counters " + stack.counters());
+        return stack.linkClosed() ? Main.EXIT_FAILURE : 0;
+    }
+}

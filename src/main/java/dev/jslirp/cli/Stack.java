@@ -1,0 +1,120 @@
+package dev.jslirp.cli;
+
+import dev.jslirp.config.Config;
+import dev.jslirp.flow.Forwarding;
+import dev.jslirp.host.EventLoop;
+import dev.jslirp.host.Kinds;
+import dev.jslirp.icmp.IcmpRelay;
+import dev.jslirp.iface.Counters;
+import dev.jslirp.iface.GuestFrameWriter;
+import dev.jslirp.iface.Interface;
+import dev.jslirp.iface.Ipv4Reassembler;
+import dev.jslirp.link.Link;
+import dev.jslirp.os.Epoll;
+import dev.jslirp.service.DhcpService;
+import dev.jslirp.service.DnsService;
+import dev.jslirp.tcp.TcpNat;
+import dev.jslirp.time.NanoClock;
+import dev.jslirp.udp.UdpNat;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * One virtual network, wired: the interface, the NAT engines, the gateway's services and
+ * the event loop that drives them, around one guest link. Start-up happens in stages
+ * (construct, {@link #bindForwards}, then {@link #run}) so that a mode can drop privileges
+ * between binding forwarded ports and serving the guest.
+ */
+public final class Stack implements AutoCloseable {
+    /** Frames read from the guest per readiness event before host sockets get a turn. */
+    private static final int LINK_BATCH = 64;
+
+    private final Config config;
+    private final Link link;
+    private final EventLoop loop;
+    private final Counters counters = new Counters();
+    private final GuestFrameWriter writer;
+    private final Interface iface;
+    private final TcpNat tcp;
+    private final UdpNat udp;
+    private final IcmpRelay icmp;
+    private final ByteBuffer rx;
+    private volatile boolean linkClosed;
+
+    public Stack(Config config, Link link, NanoClock clock) {
+        this.config = config;
+        this.link = link;
+        this.loop = new EventLoop(clock);
+        this.writer = new GuestFrameWriter(link, counters, config.gatewayMac(), config.mtu());
+        this.iface = new Interface(config, counters, writer, new Ipv4Reassembler());
+        Forwarding forwarding = new Forwarding(config);
+        this.tcp = new TcpNat(config, forwarding, loop, writer, counters);
+        this.udp = new UdpNat(config, forwarding, loop, writer, counters,
+                List.of(new DhcpService(config, writer, counters), new DnsService(config, writer, counters)));
+        this.icmp = new IcmpRelay(config, forwarding, loop, writer, counters);
+        iface.handlers(new Interface.Handlers(tcp, udp, icmp));
+        this.rx = ByteBuffer.allocateDirect(Math.max(link.maxFrameLength(), 64));
+        loop.addTimed(tcp);
+        loop.addTimed(udp);
+        loop.addTimed(icmp);
+        loop.addTimed(new EventLoop.Timed() {
+            @Override public long nextDeadlineNs() { return iface.nextDeadlineNs(); }
+            @Override public void onTimer(long nowNs) { iface.onTimer(nowNs); }
+        });
+        loop.handler(Kinds.LINK, (index, events, nowNs) -> onLinkReady(nowNs));
+    }
+
+    /** Binds the host ports of every forward. @throws IllegalStateException naming the rule that failed */
+    public void bindForwards() {
+        tcp.bindForwards();
+        udp.bindForwards();
+    }
+
+    public EventLoop loop() { return loop; }
+
+    public Counters counters() { return counters; }
+
+    public Interface iface() { return iface; }
+
+    public TcpNat tcp() { return tcp; }
+
+    public UdpNat udp() { return udp; }
+
+    public IcmpRelay icmp() { return icmp; }
+
+    public Config config() { return config; }
+
+    /** Serves the guest until the link closes or {@link EventLoop#stop} is called. */
+    public void run() {
+        if (link.pollFd() >= 0) loop.register(link.pollFd(), Epoll.EPOLLIN, Kinds.LINK, 0);
+        loop.run();
+    }
+
+    public boolean linkClosed() { return linkClosed; }
+
+    private void onLinkReady(long nowNs) {
+        for (int i = 0; i < LINK_BATCH; i++) {
+            int n = link.receive(rx, 0, rx.capacity());
+            if (n == Link.NOTHING) return;
+            if (n == Link.CLOSED) {
+                linkClosed = true;
+                loop.unregister(link.pollFd());
+                loop.stop();
+                return;
+            }
+            iface.receive(rx, 0, n, nowNs);
+        }
+    }
+
+    @Override
+    public void close() {
+        long nowNs = loop.clock().nanoTime();
+        tcp.abortAll(nowNs);
+        tcp.closeListeners();
+        udp.closeAll();
+        udp.closeListeners();
+        icmp.closeAll();
+        link.close();
+        loop.close();
+    }
+}

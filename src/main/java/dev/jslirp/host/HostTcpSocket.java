@@ -1,0 +1,102 @@
+package dev.jslirp.host;
+
+import dev.jslirp.os.Epoll;
+import dev.jslirp.os.Errno;
+import dev.jslirp.os.Sockets;
+import dev.jslirp.os.Sys;
+import dev.jslirp.tcp.HostStream;
+import java.nio.ByteBuffer;
+
+/**
+ * A non-blocking host TCP socket as the TCP engine's {@link HostStream}, registered in the
+ * event loop under (kind, flow index). One object per flow slot, reused across flows.
+ *
+ * <p>Interest is kept in sync with what the engine asks for. With no interest at all the
+ * descriptor leaves the epoll set: epoll reports hang-up and error regardless of interest,
+ * and a half-closed socket the engine is not reading would otherwise wake the loop forever.
+ */
+public final class HostTcpSocket implements HostStream {
+    private final EventLoop loop;
+    private final int kind;
+    private final int index;
+    private int fd = -1;
+    private boolean readWanted, writeWanted, registered;
+
+    public HostTcpSocket(EventLoop loop, int kind, int index) {
+        this.loop = loop;
+        this.kind = kind;
+        this.index = index;
+    }
+
+    /** Takes ownership of {@code fd} (already non-blocking); no interest yet. */
+    public void attach(int fd) {
+        this.fd = fd;
+        readWanted = writeWanted = registered = false;
+    }
+
+    public int fd() { return fd; }
+
+    public boolean isOpen() { return fd >= 0; }
+
+    @Override
+    public int read(ByteBuffer buf, int offset, int length) {
+        int n = Sockets.recv(fd, buf, offset, length, 0);
+        if (n > 0) return n;
+        if (n == 0) return length == 0 ? 0 : EOF;
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return 0;
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer buf, int offset, int length) {
+        int n = Sockets.send(fd, buf, offset, length, Sockets.MSG_NOSIGNAL);
+        if (n >= 0) return n;
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return 0;
+        return n;
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (fd >= 0) Sockets.shutdown(fd, Sockets.SHUT_WR);
+    }
+
+    @Override
+    public void close(boolean abort) {
+        if (fd < 0) return;
+        if (registered) loop.unregister(fd);
+        if (abort) Sockets.setLinger(fd, true, 0); // close() then sends RST (SO_LINGER 0)
+        Sys.close(fd);
+        fd = -1;
+        registered = false;
+    }
+
+    @Override
+    public void wantRead(boolean on) {
+        if (readWanted == on) return;
+        readWanted = on;
+        updateInterest();
+    }
+
+    @Override
+    public void wantWrite(boolean on) {
+        if (writeWanted == on) return;
+        writeWanted = on;
+        updateInterest();
+    }
+
+    private void updateInterest() {
+        if (fd < 0) return;
+        int interest = (readWanted ? Epoll.EPOLLIN | Epoll.EPOLLRDHUP : 0) | (writeWanted ? Epoll.EPOLLOUT : 0);
+        if (interest == 0) {
+            if (registered) {
+                loop.unregister(fd);
+                registered = false;
+            }
+        } else if (registered) {
+            loop.modify(fd, interest, kind, index);
+        } else {
+            loop.register(fd, interest, kind, index);
+            registered = true;
+        }
+    }
+}

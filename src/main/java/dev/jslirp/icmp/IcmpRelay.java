@@ -1,0 +1,220 @@
+package dev.jslirp.icmp;
+
+import dev.jslirp.config.Config;
+import dev.jslirp.flow.FlowKeyTable;
+import dev.jslirp.flow.Forwarding;
+import dev.jslirp.flow.IndexPool;
+import dev.jslirp.host.EventLoop;
+import dev.jslirp.host.Kinds;
+import dev.jslirp.iface.Counters;
+import dev.jslirp.iface.GuestFrameWriter;
+import dev.jslirp.iface.GuestIpHandler;
+import dev.jslirp.os.Epoll;
+import dev.jslirp.os.Errno;
+import dev.jslirp.os.Sockets;
+import dev.jslirp.os.Sys;
+import dev.jslirp.wire.Icmpv4Packet;
+import dev.jslirp.wire.Ipv4Packet;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+
+/**
+ * Relays the guest's ICMP echo requests to outside addresses (open mode) and their replies
+ * back. Never invents a reply: if the host cannot ping, the guest's ping times out.
+ *
+ * <p>Two host mechanisms, probed once at start: unprivileged ICMP datagram ("ping")
+ * sockets, allowed by {@code net.ipv4.ping_group_range}, where the kernel picks the echo
+ * identifier and hands back just the ICMP message; or, with CAP_NET_RAW, raw ICMP sockets,
+ * where we pick a unique identifier per flow and filter what arrives. Either way each flow
+ * (guest address, guest identifier, destination) has its own socket connected to the
+ * destination, and replies get the guest's identifier back before they go to the guest.
+ */
+public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, EventLoop.Timed {
+    private static final Logger LOG = System.getLogger("jslirp.icmp");
+    private static final int BATCH = 16;
+
+    /** How the host lets us send echo requests. */
+    public enum Mode { PING_SOCKET, RAW_SOCKET, UNAVAILABLE }
+
+    private final Config config;
+    private final Forwarding forwarding;
+    private final EventLoop loop;
+    private final GuestFrameWriter writer;
+    private final Counters counters;
+    private final Mode mode;
+    private final long idleTimeoutNs;
+    private final FlowKeyTable table;
+    private final IndexPool pool;
+    private final int[] fd, guestAddr, guestIdent, peerAddr, hostIdent;
+    private final long[] lastActiveNs;
+    private final ByteBuffer rx = ByteBuffer.allocateDirect(Ipv4Packet.MAX_LENGTH);
+    private final Icmpv4Packet icmp = new Icmpv4Packet();
+    private final Ipv4Packet ip = new Ipv4Packet();
+    private int nextRawIdent = (int) (System.nanoTime() & 0x7FFF);
+    private long nextDeadlineNs = Long.MAX_VALUE;
+    public long echoRelayed, repliesRelayed, dropNoMechanism;
+
+    public IcmpRelay(Config config, Forwarding forwarding, EventLoop loop, GuestFrameWriter writer, Counters counters) {
+        this.config = config;
+        this.forwarding = forwarding;
+        this.loop = loop;
+        this.writer = writer;
+        this.counters = counters;
+        this.mode = probe();
+        this.idleTimeoutNs = config.limits().icmpIdleTimeoutMs() * 1_000_000L;
+        int max = config.limits().maxIcmpFlows();
+        table = new FlowKeyTable(max);
+        pool = new IndexPool(max);
+        fd = new int[max];
+        guestAddr = new int[max];
+        guestIdent = new int[max];
+        peerAddr = new int[max];
+        hostIdent = new int[max];
+        lastActiveNs = new long[max];
+        loop.handler(Kinds.ICMP_SOCKET, this);
+        if (config.open()) {
+            switch (mode) {
+                case PING_SOCKET -> LOG.log(Level.INFO, "ICMP echo relayed through ping sockets");
+                case RAW_SOCKET -> LOG.log(Level.INFO, "ICMP echo relayed through raw sockets (ping sockets not permitted)");
+                case UNAVAILABLE -> LOG.log(Level.WARNING, "ICMP echo to outside addresses is unavailable: ping sockets are not "
+                        + "permitted (sysctl net.ipv4.ping_group_range excludes our group) and raw sockets need CAP_NET_RAW; "
+                        + "the guest's pings to outside addresses will time out");
+            }
+        }
+    }
+
+    public Mode mode() { return mode; }
+
+    private static Mode probe() {
+        int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_DGRAM | Sockets.NONBLOCK_CLOEXEC, Sockets.IPPROTO_ICMP);
+        if (s >= 0) {
+            Sys.close(s);
+            return Mode.PING_SOCKET;
+        }
+        s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_RAW | Sockets.NONBLOCK_CLOEXEC, Sockets.IPPROTO_ICMP);
+        if (s >= 0) {
+            Sys.close(s);
+            return Mode.RAW_SOCKET;
+        }
+        return Mode.UNAVAILABLE;
+    }
+
+    @Override
+    public void onGuestPacket(Ipv4Packet packet, long nowNs) {
+        icmp.wrap(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+        if (icmp.type() != Icmpv4Packet.TYPE_ECHO_REQUEST) {
+            counters.dropIcmpUnsupported++;
+            return;
+        }
+        long target = forwarding.target(Ipv4Packet.PROTOCOL_ICMP, packet.dst(), 0);
+        if (target == Forwarding.DENIED) {
+            counters.dropIcmpUnsupported++;
+            if (!config.open()) {
+                writer.sendIcmpError(Icmpv4Packet.TYPE_DEST_UNREACHABLE, Icmpv4Packet.CODE_ADMIN_PROHIBITED, packet.dst(), packet);
+            }
+            return;
+        }
+        if (mode == Mode.UNAVAILABLE) {
+            dropNoMechanism++;
+            return;
+        }
+        int flow = table.get(Ipv4Packet.PROTOCOL_ICMP, packet.src(), icmp.ident(), packet.dst(), 0);
+        if (flow < 0) {
+            flow = open(packet.src(), icmp.ident(), Forwarding.addrOf(target), packet.dst(), nowNs);
+            if (flow < 0) return;
+        }
+        lastActiveNs[flow] = nowNs;
+        // In raw mode the identifier on the wire is ours; a ping socket overwrites it anyway.
+        icmp.ident(hostIdent[flow]);
+        icmp.fillChecksum();
+        int n = Sockets.send(fd[flow], packet.buffer(), packet.payloadOffset(), packet.payloadLength(), 0);
+        if (n >= 0) echoRelayed++;
+    }
+
+    private int open(int gAddr, int gIdent, int targetAddr, int pAddr, long nowNs) {
+        int flow = pool.acquire();
+        if (flow < 0) {
+            counters.dropIcmpUnsupported++;
+            return -1;
+        }
+        int type = mode == Mode.PING_SOCKET ? Sockets.SOCK_DGRAM : Sockets.SOCK_RAW;
+        int s = Sockets.socket(Sockets.AF_INET, type | Sockets.NONBLOCK_CLOEXEC, Sockets.IPPROTO_ICMP);
+        if (s < 0) {
+            pool.release(flow);
+            return -1;
+        }
+        if (Sockets.connectInet(s, targetAddr, 0) < 0) {
+            Sys.close(s);
+            pool.release(flow);
+            return -1;
+        }
+        fd[flow] = s;
+        guestAddr[flow] = gAddr;
+        guestIdent[flow] = gIdent;
+        peerAddr[flow] = pAddr;
+        hostIdent[flow] = mode == Mode.RAW_SOCKET ? (nextRawIdent = (nextRawIdent + 1) & 0xFFFF) : gIdent;
+        lastActiveNs[flow] = nowNs;
+        table.put(Ipv4Packet.PROTOCOL_ICMP, gAddr, gIdent, pAddr, 0, flow);
+        loop.register(s, Epoll.EPOLLIN, Kinds.ICMP_SOCKET, flow);
+        nextDeadlineNs = Math.min(nextDeadlineNs, nowNs + idleTimeoutNs);
+        return flow;
+    }
+
+    @Override
+    public void onReady(int flow, int events, long nowNs) {
+        if (!pool.inUse(flow)) return;
+        for (int i = 0; i < BATCH; i++) {
+            int n = Sockets.recv(fd[flow], rx, 0, rx.capacity(), 0);
+            if (n < 0) {
+                if (n != -Errno.EAGAIN && n != -Errno.EINTR) close(flow);
+                return;
+            }
+            int icmpOffset = 0;
+            int icmpLength = n;
+            if (mode == Mode.RAW_SOCKET) { // raw sockets deliver the IP header too
+                ip.wrap(rx, 0, n);
+                if (!ip.checkLength()) continue;
+                icmpOffset = ip.payloadOffset();
+                icmpLength = ip.payloadLength();
+            }
+            icmp.wrap(rx, icmpOffset, icmpLength);
+            if (!icmp.checkLength() || icmp.type() != Icmpv4Packet.TYPE_ECHO_REPLY) continue;
+            if (mode == Mode.RAW_SOCKET && icmp.ident() != hostIdent[flow]) continue; // someone else's ping
+            lastActiveNs[flow] = nowNs;
+            ByteBuffer tx = writer.buffer();
+            tx.put(GuestFrameWriter.IP_PAYLOAD_OFFSET, rx, icmpOffset, icmpLength);
+            tx.putShort(GuestFrameWriter.IP_PAYLOAD_OFFSET + Icmpv4Packet.IDENT_OFFSET, (short) guestIdent[flow]);
+            writer.sendIcmp(peerAddr[flow], guestAddr[flow], icmpLength);
+            repliesRelayed++;
+        }
+    }
+
+    @Override
+    public long nextDeadlineNs() { return nextDeadlineNs; }
+
+    @Override
+    public void onTimer(long nowNs) {
+        long next = Long.MAX_VALUE;
+        for (int flow = 0; flow < pool.capacity(); flow++) {
+            if (!pool.inUse(flow)) continue;
+            long deadline = lastActiveNs[flow] + idleTimeoutNs;
+            if (deadline <= nowNs) close(flow);
+            else next = Math.min(next, deadline);
+        }
+        nextDeadlineNs = next;
+    }
+
+    private void close(int flow) {
+        table.remove(Ipv4Packet.PROTOCOL_ICMP, guestAddr[flow], guestIdent[flow], peerAddr[flow], 0);
+        loop.unregister(fd[flow]);
+        Sys.close(fd[flow]);
+        pool.release(flow);
+    }
+
+    public void closeAll() {
+        for (int flow = 0; flow < pool.capacity(); flow++) {
+            if (pool.inUse(flow)) close(flow);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.jslirp.iface;
+
+import dev.jslirp.link.Link;
+import dev.jslirp.tcp.GuestSegmentSink;
+import dev.jslirp.wire.Checksum;
+import dev.jslirp.wire.EthernetFrame;
+import dev.jslirp.wire.Icmpv4Packet;
+import dev.jslirp.wire.Ipv4Packet;
+import dev.jslirp.wire.MacAddress;
+import dev.jslirp.wire.TcpOptions;
+import dev.jslirp.wire.TcpSegment;
+import dev.jslirp.wire.UdpDatagram;
+import java.nio.ByteBuffer;
+
+/**
+ * Builds frames towards the guest in one preallocated buffer and hands them to the link.
+ *
+ * <p>Protocol code writes its payload straight into {@link #buffer()} at the offset this
+ * class names ({@link #UDP_PAYLOAD_OFFSET}, {@link #IP_PAYLOAD_OFFSET}) and then asks for the
+ * headers to be filled in: a UDP datagram read from a host socket lands in its final place
+ * and is never copied again. IPv4 datagrams longer than the guest MTU (UDP up to 65507
+ * bytes, ICMP) are fragmented (RFC 791) through a second buffer; TCP never needs that, its
+ * segments are sized by the MSS.
+ */
+public final class GuestFrameWriter implements GuestSegmentSink {
+    public static final int IP_OFFSET = EthernetFrame.HEADER_LENGTH;
+    public static final int IP_PAYLOAD_OFFSET = IP_OFFSET + Ipv4Packet.HEADER_LENGTH;
+    public static final int UDP_PAYLOAD_OFFSET = IP_PAYLOAD_OFFSET + UdpDatagram.HEADER_LENGTH;
+    public static final int TTL = 64;
+    /** Room for the largest IPv4 datagram behind an Ethernet header. */
+    public static final int BUFFER_LENGTH = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MAX_LENGTH;
+
+    private final Link link;
+    private final Counters counters;
+    private final long gatewayMac;
+    private final int mtu;
+    private final ByteBuffer tx = ByteBuffer.allocateDirect(BUFFER_LENGTH);
+    private final ByteBuffer fragment;
+    private long guestMac = MacAddress.BROADCAST;
+    private int ident;
+
+    /**
+     * @param mtu the guest's IP MTU; frames are also kept within {@code link.maxFrameLength()}
+     */
+    public GuestFrameWriter(Link link, Counters counters, long gatewayMac, int mtu) {
+        this.link = link;
+        this.counters = counters;
+        this.gatewayMac = gatewayMac;
+        this.mtu = Math.min(mtu, link.maxFrameLength() - EthernetFrame.HEADER_LENGTH);
+        this.fragment = ByteBuffer.allocateDirect(EthernetFrame.HEADER_LENGTH + this.mtu);
+    }
+
+    /** The largest IP datagram that goes to the guest unfragmented. */
+    public int mtu() { return mtu; }
+
+    public ByteBuffer buffer() { return tx; }
+
+    /** The guest's MAC once learned; broadcast until then. */
+    public void guestMac(long mac) { this.guestMac = mac; }
+
+    public long guestMac() { return guestMac; }
+
+    /** Sends a raw Ethernet payload of the given type already written at {@link #IP_OFFSET}. */
+    public boolean sendEthernet(long dstMac, int etherType, int payloadLength) {
+        EthernetFrame.emit(tx, 0, dstMac, gatewayMac, etherType);
+        return sendFrame(tx, EthernetFrame.HEADER_LENGTH + payloadLength);
+    }
+
+    /**
+     * Sends an IPv4 datagram whose payload ({@code payloadLength} bytes) is already at
+     * {@link #IP_PAYLOAD_OFFSET}; fragments it when it exceeds the MTU.
+     */
+    public boolean sendIpv4(int src, int dst, int protocol, int payloadLength) {
+        return sendIpv4(guestMac, src, dst, protocol, payloadLength);
+    }
+
+    private boolean sendIpv4(long dstMac, int src, int dst, int protocol, int payloadLength) {
+        int id = nextIdent();
+        if (Ipv4Packet.HEADER_LENGTH + payloadLength <= mtu) {
+            Ipv4Packet.emit(tx, IP_OFFSET, src, dst, protocol, payloadLength, id, TTL);
+            EthernetFrame.emit(tx, 0, dstMac, gatewayMac, EthernetFrame.ETHERTYPE_IPV4);
+            return sendFrame(tx, IP_PAYLOAD_OFFSET + payloadLength);
+        }
+        return sendFragmented(dstMac, src, dst, protocol, payloadLength, id);
+    }
+
+    /** Sends a UDP datagram whose payload is already at {@link #UDP_PAYLOAD_OFFSET}. */
+    public boolean sendUdp(int srcAddr, int srcPort, int dstAddr, int dstPort, int payloadLength) {
+        UdpDatagram.emit(tx, IP_PAYLOAD_OFFSET, srcPort, dstPort, payloadLength, srcAddr, dstAddr);
+        return sendIpv4(srcAddr, dstAddr, Ipv4Packet.PROTOCOL_UDP, UdpDatagram.HEADER_LENGTH + payloadLength);
+    }
+
+    /**
+     * Sends a UDP datagram to an explicit Ethernet destination: DHCP replies go to the
+     * client's hardware address (or broadcast) before it has an IP address to ARP for.
+     */
+    public boolean sendUdp(long dstMac, int srcAddr, int srcPort, int dstAddr, int dstPort, int payloadLength) {
+        UdpDatagram.emit(tx, IP_PAYLOAD_OFFSET, srcPort, dstPort, payloadLength, srcAddr, dstAddr);
+        return sendIpv4(dstMac, srcAddr, dstAddr, Ipv4Packet.PROTOCOL_UDP, UdpDatagram.HEADER_LENGTH + payloadLength);
+    }
+
+    /** Sends an ICMP message whose whole body (header included) is at {@link #IP_PAYLOAD_OFFSET}; fills the checksum. */
+    public boolean sendIcmp(int srcAddr, int dstAddr, int icmpLength) {
+        tx.putShort(IP_PAYLOAD_OFFSET + Icmpv4Packet.CHECKSUM_OFFSET, (short) 0);
+        tx.putShort(IP_PAYLOAD_OFFSET + Icmpv4Packet.CHECKSUM_OFFSET, (short) Checksum.compute(tx, IP_PAYLOAD_OFFSET, icmpLength));
+        return sendIpv4(srcAddr, dstAddr, Ipv4Packet.PROTOCOL_ICMP, icmpLength);
+    }
+
+    /**
+     * Sends an ICMP error (RFC 792) about a packet the guest sent: the original IP header
+     * and the first 8 bytes of its payload are quoted.
+     */
+    public boolean sendIcmpError(int type, int code, int srcAddr, Ipv4Packet original) {
+        int quoted = Math.min(original.totalLength(), original.headerLength() + 8);
+        Icmpv4Packet.emitHeader(tx, IP_PAYLOAD_OFFSET, type, code, 0);
+        ByteBuffer from = original.buffer();
+        int at = original.offset();
+        for (int i = 0; i < quoted; i++) {
+            tx.put(IP_PAYLOAD_OFFSET + Icmpv4Packet.HEADER_LENGTH + i, from.get(at + i));
+        }
+        return sendIcmp(srcAddr, original.src(), Icmpv4Packet.HEADER_LENGTH + quoted);
+    }
+
+    @Override
+    public boolean sendSegment(int guestAddr, int guestPort, int peerAddr, int peerPort, int seq, int ack, int flags,
+                               int window, int mss, int windowScale, boolean sackPermitted,
+                               ByteBuffer data, int dataOffset, int dataLength) {
+        int tcp = IP_PAYLOAD_OFFSET;
+        int options = 0;
+        if (mss >= 0) options += TcpOptions.emitMss(tx, tcp + TcpSegment.HEADER_LENGTH + options, mss);
+        if (windowScale >= 0) options += TcpOptions.emitWindowScale(tx, tcp + TcpSegment.HEADER_LENGTH + options, windowScale);
+        if (sackPermitted) options += TcpOptions.emitSackPermitted(tx, tcp + TcpSegment.HEADER_LENGTH + options);
+        TcpSegment.emitHeader(tx, tcp, peerPort, guestPort, seq, ack, flags, window, options);
+        int headerLength = TcpSegment.HEADER_LENGTH + options;
+        if (dataLength > 0) {
+            tx.put(tcp + headerLength, data, dataOffset, dataLength);
+        }
+        int length = headerLength + dataLength;
+        TcpSegment.fillChecksum(tx, tcp, length, peerAddr, guestAddr);
+        return sendIpv4(peerAddr, guestAddr, Ipv4Packet.PROTOCOL_TCP, length);
+    }
+
+    private boolean sendFragmented(long dstMac, int src, int dst, int protocol, int payloadLength, int id) {
+        int perFragment = (mtu - Ipv4Packet.HEADER_LENGTH) & ~7; // offsets count in 8-byte units
+        boolean allSent = true;
+        for (int done = 0; done < payloadLength; done += perFragment) {
+            int length = Math.min(perFragment, payloadLength - done);
+            boolean more = done + length < payloadLength;
+            Ipv4Packet.emit(fragment, IP_OFFSET, src, dst, protocol, length, id, TTL);
+            int flagsAndOffset = (more ? Ipv4Packet.FLAG_MF : 0) | (done >>> 3);
+            fragment.putShort(IP_OFFSET + Ipv4Packet.FLAGS_FRAGMENT_OFFSET, (short) flagsAndOffset);
+            fragment.putShort(IP_OFFSET + Ipv4Packet.CHECKSUM_OFFSET, (short) 0);
+            fragment.putShort(IP_OFFSET + Ipv4Packet.CHECKSUM_OFFSET,
+                    (short) Checksum.compute(fragment, IP_OFFSET, Ipv4Packet.HEADER_LENGTH));
+            fragment.put(IP_PAYLOAD_OFFSET, tx, IP_PAYLOAD_OFFSET + done, length);
+            EthernetFrame.emit(fragment, 0, dstMac, gatewayMac, EthernetFrame.ETHERTYPE_IPV4);
+            allSent &= sendFrame(fragment, IP_PAYLOAD_OFFSET + length);
+            counters.fragmentsSentToGuest++;
+        }
+        return allSent;
+    }
+
+    private boolean sendFrame(ByteBuffer frame, int length) {
+        if (link.send(frame, 0, length)) {
+            counters.framesToGuest++;
+            return true;
+        }
+        counters.framesToGuestDropped++;
+        return false;
+    }
+
+    private int nextIdent() {
+        ident = (ident + 1) & 0xFFFF;
+        return ident;
+    }
+}

@@ -1,0 +1,374 @@
+package dev.jslirp.tcp;
+
+import dev.jslirp.config.Config;
+import dev.jslirp.config.HostForward;
+import dev.jslirp.flow.FlowKeyTable;
+import dev.jslirp.flow.Forwarding;
+import dev.jslirp.flow.IndexPool;
+import dev.jslirp.host.EventLoop;
+import dev.jslirp.host.HostTcpSocket;
+import dev.jslirp.host.Kinds;
+import dev.jslirp.iface.Counters;
+import dev.jslirp.iface.GuestFrameWriter;
+import dev.jslirp.iface.GuestIpHandler;
+import dev.jslirp.os.Epoll;
+import dev.jslirp.os.Errno;
+import dev.jslirp.os.InetSockAddr;
+import dev.jslirp.os.Sockets;
+import dev.jslirp.os.Sys;
+import dev.jslirp.wire.Icmpv4Packet;
+import dev.jslirp.wire.Ipv4Packet;
+import dev.jslirp.wire.TcpOptions;
+import dev.jslirp.wire.TcpSegment;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * TCP NAT: owns the TCP flows, their host sockets and the port-forward listeners, and
+ * drives one {@link TcpConnection} per flow.
+ *
+ * <p>Guest opens: on a SYN to a new destination, {@link Forwarding} picks the target, a
+ * non-blocking connect starts, and the connection holds the SYN; SYN-ACK goes out when the
+ * host connect succeeds, RST when it is refused, ICMP host-unreachable when it cannot be
+ * reached or times out (STYLE.md §6; gvisor-tap-vsock and passt do the same). Half-open
+ * handshakes are capped, so a SYN flood cannot use up descriptors.
+ *
+ * <p>Host opens (port forward): an accepted connection becomes a flow whose guest-visible
+ * peer is the gateway address, and the connection opens towards the guest.
+ */
+public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoop.Timed {
+    private static final Logger LOG = System.getLogger("jslirp.tcp");
+    private static final int ACCEPT_BATCH = 16;
+
+    private final Config config;
+    private final Forwarding forwarding;
+    private final EventLoop loop;
+    private final GuestFrameWriter writer;
+    private final Counters counters;
+    private final TcpConfig tcpConfig;
+    private final long connectTimeoutNs;
+    private final FlowKeyTable table;
+    private final IndexPool pool;
+    private final TcpConnection[] connections;
+    private final HostTcpSocket[] sockets;
+    private final int[] guestAddr, guestPort, peerAddr, peerPort;
+    private final long[] connectDeadlineNs;
+    private final ByteBuffer scratch;
+    private final TcpSegment seg = new TcpSegment();
+    private final TcpOptions options = new TcpOptions();
+    private final InetSockAddr acceptedPeer = new InetSockAddr();
+    private final SplittableRandom issRandom = new SplittableRandom();
+    private final ByteBuffer quote = ByteBuffer.allocateDirect(Ipv4Packet.HEADER_LENGTH + TcpSegment.HEADER_LENGTH);
+    private final Ipv4Packet quoteView = new Ipv4Packet();
+    private int[] listenerFd = new int[0];
+    private HostForward[] listenerRule = new HostForward[0];
+    private int halfOpen;
+    private int nextInboundPort;
+    private long nextDeadlineNs = Long.MAX_VALUE;
+    public long flowsOpened, flowsRefusedByCap, resetsForUnknownFlows, connectTimeouts;
+
+    public TcpNat(Config config, Forwarding forwarding, EventLoop loop, GuestFrameWriter writer, Counters counters) {
+        this.config = config;
+        this.forwarding = forwarding;
+        this.loop = loop;
+        this.writer = writer;
+        this.counters = counters;
+        int buffer = config.limits().tcpBufferBytes();
+        this.tcpConfig = TcpConfig.DEFAULT.withLinkMtu(writer.mtu()).withBuffers(buffer, buffer);
+        this.connectTimeoutNs = config.limits().tcpConnectTimeoutMs() * 1_000_000L;
+        int max = config.limits().maxTcpFlows();
+        table = new FlowKeyTable(max);
+        pool = new IndexPool(max);
+        connections = new TcpConnection[max];
+        sockets = new HostTcpSocket[max];
+        guestAddr = new int[max];
+        guestPort = new int[max];
+        peerAddr = new int[max];
+        peerPort = new int[max];
+        connectDeadlineNs = new long[max];
+        scratch = ByteBuffer.allocateDirect(Math.max(65536, tcpConfig.mss()));
+        loop.handler(Kinds.TCP_SOCKET, this);
+        loop.handler(Kinds.TCP_LISTENER, this::onListenerReady);
+    }
+
+    public TcpConfig tcpConfig() { return tcpConfig; }
+
+    public int activeFlows() { return pool.inUseCount(); }
+
+    /** Binds and listens on one host socket per TCP forward. @throws IllegalStateException naming the rule that failed */
+    public void bindForwards() {
+        List<HostForward> rules = config.forwards().stream().filter(f -> f.protocol() == HostForward.Protocol.TCP).toList();
+        listenerFd = new int[rules.size()];
+        listenerRule = rules.toArray(new HostForward[0]);
+        for (int i = 0; i < rules.size(); i++) {
+            HostForward rule = rules.get(i);
+            int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.NONBLOCK_CLOEXEC, 0);
+            if (s < 0) throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-s));
+            Sockets.setsockopt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+            int r = Sockets.bindInet(s, rule.hostAddr(), rule.hostPort());
+            if (r >= 0) r = Sockets.listen(s, Sockets.SOMAXCONN);
+            if (r < 0) {
+                Sys.close(s);
+                throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-r));
+            }
+            listenerFd[i] = s;
+            loop.register(s, Epoll.EPOLLIN, Kinds.TCP_LISTENER, i);
+        }
+    }
+
+    /** The host port a TCP forward listens on (useful when the rule asked for port 0). */
+    public int boundPort(int forwardIndex) { return Sockets.localPort(listenerFd[forwardIndex]); }
+
+    // ------------------------------------------------------------------ guest side
+
+    @Override
+    public void onGuestPacket(Ipv4Packet ip, long nowNs) {
+        seg.wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
+        if (!seg.checkLength()) {
+            counters.dropTcpMalformed++;
+            return;
+        }
+        if (!seg.verifyChecksum(ip.pseudoHeaderSum())) {
+            counters.dropTcpChecksum++;
+            return;
+        }
+        if (!options.parse(seg)) {
+            counters.dropTcpMalformed++;
+            return;
+        }
+        int src = ip.src(), dst = ip.dst();
+        if (src == 0) {
+            counters.dropIpSourceInvalid++;
+            return;
+        }
+        int flow = table.get(Ipv4Packet.PROTOCOL_TCP, src, seg.srcPort(), dst, seg.dstPort());
+        if (flow >= 0) {
+            connections[flow].onGuestSegment(seg, options, nowNs);
+            afterEvent(flow, nowNs);
+            return;
+        }
+        if (seg.rst()) return; // RFC 9293 §3.10.7.1: a RST to nothing is dropped
+        if (!seg.syn() || seg.ack()) {
+            counters.dropTcpNoFlow++;
+            resetsForUnknownFlows++;
+            sendResetFor(ip);
+            return;
+        }
+        openFromGuest(ip, nowNs);
+    }
+
+    private void openFromGuest(Ipv4Packet ip, long nowNs) {
+        long target = forwarding.target(Ipv4Packet.PROTOCOL_TCP, ip.dst(), seg.dstPort());
+        if (target == Forwarding.DENIED) {
+            counters.dropTcpDenied++;
+            sendResetFor(ip);
+            return;
+        }
+        if (halfOpen >= config.limits().maxHalfOpenTcp()) {
+            flowsRefusedByCap++;
+            sendResetFor(ip);
+            return;
+        }
+        int flow = pool.acquire();
+        if (flow < 0) {
+            flowsRefusedByCap++;
+            sendResetFor(ip);
+            return;
+        }
+        int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.NONBLOCK_CLOEXEC, 0);
+        if (s < 0) {
+            pool.release(flow);
+            flowsRefusedByCap++;
+            LOG.log(Level.WARNING, "TCP socket failed: " + Errno.strerror(-s));
+            sendResetFor(ip);
+            return;
+        }
+        Sockets.setsockopt(s, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
+        TcpConnection c = newConnection(flow, s, ip.src(), seg.srcPort(), ip.dst(), seg.dstPort());
+        c.acceptGuestSyn(seg, options, issRandom.nextInt());
+        flowsOpened++;
+        int r = Sockets.connectInet(s, Forwarding.addrOf(target), Forwarding.portOf(target));
+        if (r == 0) {
+            c.onHostConnected(nowNs);
+        } else if (r == -Errno.EINPROGRESS) {
+            halfOpen++;
+            connectDeadlineNs[flow] = nowNs + connectTimeoutNs;
+            loop.register(s, Epoll.EPOLLOUT, Kinds.TCP_SOCKET, flow);
+            nextDeadlineNs = Math.min(nextDeadlineNs, connectDeadlineNs[flow]);
+            return;
+        } else {
+            connectFailed(flow, -r, nowNs);
+        }
+        afterEvent(flow, nowNs);
+    }
+
+    private TcpConnection newConnection(int flow, int fd, int gAddr, int gPort, int pAddr, int pPort) {
+        if (sockets[flow] == null) sockets[flow] = new HostTcpSocket(loop, Kinds.TCP_SOCKET, flow);
+        sockets[flow].attach(fd);
+        guestAddr[flow] = gAddr;
+        guestPort[flow] = gPort;
+        peerAddr[flow] = pAddr;
+        peerPort[flow] = pPort;
+        connectDeadlineNs[flow] = Long.MAX_VALUE;
+        table.put(Ipv4Packet.PROTOCOL_TCP, gAddr, gPort, pAddr, pPort, flow);
+        TcpConnection c = new TcpConnection(tcpConfig, writer, sockets[flow], scratch, gAddr, gPort, pAddr, pPort);
+        connections[flow] = c;
+        return c;
+    }
+
+    /** RFC 9293 §3.10.7.1: the reset for a segment that belongs to no connection. */
+    private void sendResetFor(Ipv4Packet ip) {
+        if (seg.ack()) {
+            writer.sendSegment(ip.src(), seg.srcPort(), ip.dst(), seg.dstPort(), seg.ackNumber(), 0, TcpSegment.RST, 0,
+                    -1, -1, false, null, 0, 0);
+        } else {
+            writer.sendSegment(ip.src(), seg.srcPort(), ip.dst(), seg.dstPort(), 0, seg.seq() + seg.segmentLength(),
+                    TcpSegment.RST | TcpSegment.ACK, 0, -1, -1, false, null, 0, 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ host side
+
+    @Override
+    public void onReady(int flow, int events, long nowNs) {
+        TcpConnection c = connections[flow];
+        if (c == null || !pool.inUse(flow)) return;
+        if (connectDeadlineNs[flow] != Long.MAX_VALUE) {
+            onConnectDone(flow, nowNs);
+        } else {
+            if ((events & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) c.onHostReadable(nowNs);
+            if ((events & (Epoll.EPOLLOUT | Epoll.EPOLLERR)) != 0) c.onHostWritable(nowNs);
+        }
+        afterEvent(flow, nowNs);
+    }
+
+    private void onConnectDone(int flow, long nowNs) {
+        HostTcpSocket socket = sockets[flow];
+        connectDeadlineNs[flow] = Long.MAX_VALUE;
+        halfOpen--;
+        loop.unregister(socket.fd()); // the engine registers the interest it wants from here on
+        int error = Sockets.soError(socket.fd());
+        if (error == 0) {
+            connections[flow].onHostConnected(nowNs);
+        } else {
+            connectFailed(flow, Math.abs(error), nowNs);
+        }
+    }
+
+    private void connectFailed(int flow, int errno, long nowNs) {
+        if (!connections[flow].onHostConnectFailed(errno, nowNs)) {
+            // Unreachable or timed out: tell the guest as a router would (RFC 1122 §3.2.2.1).
+            sendUnreachable(flow, errno == Errno.ENETUNREACH ? Icmpv4Packet.CODE_NET_UNREACHABLE : Icmpv4Packet.CODE_HOST_UNREACHABLE);
+        }
+    }
+
+    private void sendUnreachable(int flow, int code) {
+        quote.clear();
+        Ipv4Packet.emit(quote, 0, guestAddr[flow], peerAddr[flow], Ipv4Packet.PROTOCOL_TCP, TcpSegment.HEADER_LENGTH, 0, 64);
+        TcpSegment.emitHeader(quote, Ipv4Packet.HEADER_LENGTH, guestPort[flow], peerPort[flow], 0, 0, TcpSegment.SYN, 0, 0);
+        quoteView.wrap(quote, 0, quote.capacity());
+        writer.sendIcmpError(Icmpv4Packet.TYPE_DEST_UNREACHABLE, code, peerAddr[flow], quoteView);
+    }
+
+    private void onListenerReady(int index, int events, long nowNs) {
+        HostForward rule = listenerRule[index];
+        for (int i = 0; i < ACCEPT_BATCH; i++) {
+            int s = Sockets.accept4(listenerFd[index], acceptedPeer, Sockets.NONBLOCK_CLOEXEC);
+            if (s < 0) return;
+            int flow = pool.acquire();
+            int gAddr = config.guestAddrOf(rule);
+            int pPort = flow < 0 ? -1 : freeGatewayPort(gAddr, rule.guestPort(), acceptedPeer.port());
+            if (pPort < 0) {
+                if (flow >= 0) pool.release(flow);
+                flowsRefusedByCap++;
+                Sockets.setLinger(s, true, 0);
+                Sys.close(s);
+                continue;
+            }
+            Sockets.setsockopt(s, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
+            TcpConnection c = newConnection(flow, s, gAddr, rule.guestPort(), config.gateway(), pPort);
+            flowsOpened++;
+            c.openToGuest(issRandom.nextInt(), nowNs);
+            afterEvent(flow, nowNs);
+        }
+    }
+
+    /** The host peer's own port if the guest would not confuse it with another flow, else one of ours. */
+    private int freeGatewayPort(int gAddr, int gPort, int preferred) {
+        if (preferred != 0 && table.get(Ipv4Packet.PROTOCOL_TCP, gAddr, gPort, config.gateway(), preferred) < 0) return preferred;
+        for (int tries = 0; tries < 16384; tries++) {
+            nextInboundPort = (nextInboundPort + 1) & 16383;
+            int port = 49152 + nextInboundPort;
+            if (table.get(Ipv4Packet.PROTOCOL_TCP, gAddr, gPort, config.gateway(), port) < 0) return port;
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ timers and freeing
+
+    private void afterEvent(int flow, long nowNs) {
+        TcpConnection c = connections[flow];
+        if (c.isClosed()) {
+            free(flow);
+            return;
+        }
+        nextDeadlineNs = Math.min(nextDeadlineNs, Math.min(c.nextDeadlineNs(), connectDeadlineNs[flow]));
+    }
+
+    @Override
+    public long nextDeadlineNs() { return nextDeadlineNs; }
+
+    @Override
+    public void onTimer(long nowNs) {
+        long next = Long.MAX_VALUE;
+        for (int flow = 0; flow < pool.capacity(); flow++) {
+            if (!pool.inUse(flow)) continue;
+            TcpConnection c = connections[flow];
+            if (connectDeadlineNs[flow] <= nowNs) {
+                connectTimeouts++;
+                connectDeadlineNs[flow] = Long.MAX_VALUE;
+                halfOpen--;
+                connectFailed(flow, Errno.ETIMEDOUT, nowNs);
+            } else if (c.nextDeadlineNs() <= nowNs) {
+                c.onTimer(nowNs);
+            }
+            if (c.isClosed()) {
+                free(flow);
+                continue;
+            }
+            next = Math.min(next, Math.min(c.nextDeadlineNs(), connectDeadlineNs[flow]));
+        }
+        nextDeadlineNs = next;
+    }
+
+    private void free(int flow) {
+        if (connectDeadlineNs[flow] != Long.MAX_VALUE) {
+            halfOpen--;
+            connectDeadlineNs[flow] = Long.MAX_VALUE;
+        }
+        sockets[flow].close(false);
+        table.remove(Ipv4Packet.PROTOCOL_TCP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow]);
+        connections[flow] = null;
+        pool.release(flow);
+    }
+
+    /** Aborts every flow: RST to the guest, host sockets closed (shutdown or a new guest). */
+    public void abortAll(long nowNs) {
+        for (int flow = 0; flow < pool.capacity(); flow++) {
+            if (!pool.inUse(flow)) continue;
+            connections[flow].abort(nowNs);
+            free(flow);
+        }
+    }
+
+    public void closeListeners() {
+        for (int s : listenerFd) {
+            loop.unregister(s);
+            Sys.close(s);
+        }
+        listenerFd = new int[0];
+    }
+}
