@@ -22,6 +22,10 @@ import java.util.Arrays;
  * ABI 8 (LANDLOCK_RESTRICT_SELF_TSYNC), existing JVM threads (GC, JIT, others) stay
  * unrestricted, so apply it on the event-loop thread, the one that handles guest traffic.
  * PR_SET_NO_NEW_PRIVS, a precondition, is also set on the calling thread.
+ *
+ * <p>After {@link #apply} the restricted threads cannot load classes they have not loaded
+ * yet from a directory class path (that is opening a file). From a jar they can, since the
+ * JVM keeps the jar open; still, load what the loop needs before applying.
  */
 public final class Landlock {
     private Landlock() {}
@@ -128,21 +132,22 @@ public final class Landlock {
                 }
                 int r = Privileges.setNoNewPrivs();
                 if (r < 0) return new Report(abi, false, 0, 0, false, note + "no_new_privs: " + Errno.name(r));
+                // Everything returned after restrict_self is built before it: once restricted,
+                // a class not loaded yet cannot be read from a directory class path.
+                String ports = net == 0 ? "" : "; tcp bind ports " + Arrays.toString(policy.bindPorts())
+                        + " connect ports " + Arrays.toString(policy.connectPorts());
+                Report allThreads = new Report(abi, true, fs, net, true, note + "all threads" + ports);
+                Report thisThread = new Report(abi, true, fs, net, false,
+                        note + "calling thread and its future threads only" + ports);
                 boolean tsync = policy.allThreads() && abi >= 8;
                 long rr = syscall(s.errno, Abi.SYS_LANDLOCK_RESTRICT_SELF, rulesetFd,
                         tsync ? Abi.LANDLOCK_RESTRICT_SELF_TSYNC : 0, 0, 0);
                 if (rr < 0 && tsync) {
-                    note.append("TSYNC refused (").append(Errno.name((int) rr)).append("); ");
                     tsync = false;
                     rr = syscall(s.errno, Abi.SYS_LANDLOCK_RESTRICT_SELF, rulesetFd, 0, 0, 0);
                 }
                 if (rr < 0) return new Report(abi, false, 0, 0, false, note + "restrict_self: " + Errno.name((int) rr));
-                note.append(tsync ? "all threads" : "calling thread and its future threads only");
-                if (net != 0) {
-                    note.append("; tcp bind ports ").append(Arrays.toString(policy.bindPorts()))
-                        .append(" connect ports ").append(Arrays.toString(policy.connectPorts()));
-                }
-                return new Report(abi, true, fs, net, tsync, note.toString());
+                return tsync ? allThreads : thisThread;
             } finally {
                 Sys.close(rulesetFd);
             }
