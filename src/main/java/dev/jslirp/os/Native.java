@@ -47,7 +47,9 @@ final class Native {
         final MemorySegment errno;
         final MemorySegment mem;
         // A tiny cache ByteBuffer -> address so the ByteBuffer overloads allocate nothing once
-        // a thread has seen its (few, long-lived) frame buffers.
+        // a thread has seen its (few, long-lived) frame buffers. It keeps up to 8 buffers per
+        // thread reachable; a thread cycling through more than 8 buffers allocates a little
+        // per call (MemorySegment.ofBuffer): pass addresses from Sys.address() instead.
         private final ByteBuffer[] buffers = new ByteBuffer[8];
         private final long[] addresses = new long[8];
         private int next;

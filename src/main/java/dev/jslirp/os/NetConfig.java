@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
  * Interface configuration through the classic ioctls on an AF_INET datagram socket
  * (netdevice(7), route(4) style SIOCADDRT), enough for slirp4netns-style set-up of the tap in
  * the namespace: link up, MTU, MAC, one IPv4 address, a default route. Acts on the calling
- * thread's network namespace, so call it from {@link Namespaces#runInNetns}. Start-up only:
- * failures throw {@link NativeException}.
+ * thread's network namespace, so call it from {@link Namespaces#runInNetns}, and use an
+ * instance on the thread that made it (its socket lives in that thread's namespace).
+ * Start-up only: failures throw {@link NativeException}.
  */
 public final class NetConfig implements AutoCloseable {
     private final int fd;

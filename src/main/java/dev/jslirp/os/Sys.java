@@ -38,10 +38,11 @@ public final class Sys {
             FunctionDescriptor.of(INT, INT));
     private static final MethodHandle FCNTL = Native.errnoCall("fcntl",
             FunctionDescriptor.of(INT, INT, INT, INT), Native.variadicFrom(2), Native.critical());
+    // Not critical: replacing newFd closes it, and closing a lingering socket can block.
     private static final MethodHandle DUP3 = Native.errnoCall("dup3",
-            FunctionDescriptor.of(INT, INT, INT, INT), Native.critical());
+            FunctionDescriptor.of(INT, INT, INT, INT));
     private static final MethodHandle DUP2 = Native.errnoCall("dup2",
-            FunctionDescriptor.of(INT, INT, INT), Native.critical());
+            FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle PIPE2 = Native.errnoCall("pipe2",
             FunctionDescriptor.of(INT, LONG, INT), Native.critical());
     private static final MethodHandle EVENTFD = Native.errnoCall("eventfd",
