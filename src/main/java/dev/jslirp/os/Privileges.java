@@ -1,0 +1,236 @@
+package dev.jslirp.os;
+
+import static dev.jslirp.os.Native.INT;
+import static dev.jslirp.os.Native.LONG;
+import static dev.jslirp.os.Native.PTR;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Process identity and privilege changes: ids, getpwnam, dropping to a user, prctl,
+ * close_range. Results are {@code >= 0} or {@code -errno}, except {@link #dropTo} which is
+ * a start-up step and throws {@link NativeException}.
+ *
+ * <p>glibc's setuid/setgid/setgroups change every thread of the process (it signals each
+ * one), which is what we want in a JVM. prctl(PR_SET_NO_NEW_PRIVS) and PR_SET_NAME act on
+ * the calling thread only.
+ */
+public final class Privileges {
+    private Privileges() {}
+
+    public static final int PR_SET_PDEATHSIG = Abi.PR_SET_PDEATHSIG, PR_SET_NAME = Abi.PR_SET_NAME,
+            PR_SET_NO_NEW_PRIVS = Abi.PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS = Abi.PR_GET_NO_NEW_PRIVS;
+
+    private static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT), Native.critical());
+    private static final MethodHandle GETTID = Native.call("gettid", FunctionDescriptor.of(INT), Native.critical());
+    private static final MethodHandle GETUID = Native.call("getuid", FunctionDescriptor.of(INT), Native.critical());
+    private static final MethodHandle GETEUID = Native.call("geteuid", FunctionDescriptor.of(INT), Native.critical());
+    private static final MethodHandle GETGID = Native.call("getgid", FunctionDescriptor.of(INT), Native.critical());
+    private static final MethodHandle SETUID = Native.errnoCall("setuid", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle SETGID = Native.errnoCall("setgid", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle SETGROUPS = Native.errnoCall("setgroups", FunctionDescriptor.of(INT, LONG, PTR));
+    private static final MethodHandle INITGROUPS = Native.errnoCall("initgroups", FunctionDescriptor.of(INT, PTR, INT));
+    private static final MethodHandle GETPWNAM = Native.errnoCall("getpwnam", FunctionDescriptor.of(PTR, PTR));
+    private static final MethodHandle PRCTL = Native.errnoCall("prctl",
+            FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+    static final MethodHandle SYSCALL = Native.errnoCall("syscall",
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+
+    public static int getpid() {
+        try {
+            return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    /** The calling thread's kernel id. */
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    public static int getuid() {
+        try {
+            return (int) GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    public static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    public static int getgid() {
+        try {
+            return (int) GETGID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    /** A passwd entry. */
+    public record User(String name, int uid, int gid, String home, String shell) {}
+
+    /** getpwnam(3); empty when there is no such user. Not thread-safe in libc: start-up only. */
+    public static Optional<User> getpwnam(String name) {
+        Native.Scratch s = Native.scratch();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pw = (MemorySegment) GETPWNAM.invokeExact(s.errno, arena.allocateFrom(name));
+            if (pw.address() == 0) return Optional.empty();
+            pw = pw.reinterpret(48);
+            return Optional.of(new User(
+                    cString(pw.get(PTR, Abi.PW_NAME_OFFSET)), pw.get(INT, Abi.PW_UID_OFFSET),
+                    pw.get(INT, Abi.PW_GID_OFFSET), cString(pw.get(PTR, Abi.PW_DIR_OFFSET)),
+                    cString(pw.get(PTR, Abi.PW_SHELL_OFFSET))));
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    private static String cString(MemorySegment p) {
+        return p.address() == 0 ? "" : p.reinterpret(4096).getString(0, StandardCharsets.UTF_8);
+    }
+
+    public static int setuid(int uid) {
+        return intCall(SETUID, uid);
+    }
+
+    public static int setgid(int gid) {
+        return intCall(SETGID, gid);
+    }
+
+    private static int intCall(MethodHandle h, int arg) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((int) h.invokeExact(s.errno, arg), s.errno);
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    public static int setgroups(int[] gids) {
+        Native.Scratch s = Native.scratch();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment list = gids.length == 0 ? MemorySegment.NULL : arena.allocateFrom(INT, gids);
+            return Native.result((int) SETGROUPS.invokeExact(s.errno, (long) gids.length, list), s.errno);
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    public static int initgroups(String user, int gid) {
+        Native.Scratch s = Native.scratch();
+        try (Arena arena = Arena.ofConfined()) {
+            return Native.result((int) INITGROUPS.invokeExact(s.errno, arena.allocateFrom(user), gid), s.errno);
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    /**
+     * Becomes {@code user} for good: supplementary groups, gid, then uid (that order: after
+     * setuid we could no longer change groups). Throws when any step fails, since running
+     * half-dropped would be worse than not starting.
+     */
+    public static User dropTo(String user) {
+        User u = getpwnam(user).orElseThrow(() -> new IllegalArgumentException("no such user: " + user));
+        NativeException.check("initgroups " + user, initgroups(u.name(), u.gid()));
+        NativeException.check("setgid " + u.gid(), setgid(u.gid()));
+        NativeException.check("setuid " + u.uid(), setuid(u.uid()));
+        if (setuid(0) == 0 && u.uid() != 0) throw new IllegalStateException("could regain root after dropping");
+        return u;
+    }
+
+    /** prctl(2) with numeric arguments. */
+    public static int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((int) PRCTL.invokeExact(s.errno, option, arg2, arg3, arg4, arg5), s.errno);
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    /** PR_SET_NO_NEW_PRIVS for the calling thread (and what it execs). */
+    public static int setNoNewPrivs() {
+        return prctl(Abi.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    }
+
+    /** 1, 0 or -errno. */
+    public static int noNewPrivs() {
+        return prctl(Abi.PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+    }
+
+    /** Signal to receive when the parent (thread that forked us) dies. */
+    public static int setParentDeathSignal(int signal) {
+        return prctl(Abi.PR_SET_PDEATHSIG, signal, 0, 0, 0);
+    }
+
+    /**
+     * Names the process for ps/top: PR_SET_NAME renames the calling thread, and writing
+     * /proc/self/comm renames the main thread, which is what ps shows. At most 15 bytes.
+     */
+    public static int setProcessName(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(bytes.length, 15);
+        int r;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(16);
+            MemorySegment.copy(bytes, 0, n, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, length);
+            r = prctl(Abi.PR_SET_NAME, n.address(), 0, 0, 0);
+        }
+        try {
+            Files.write(Path.of("/proc/self/comm"), java.util.Arrays.copyOf(bytes, length));
+        } catch (IOException e) {
+            return r < 0 ? r : -Abi.EIO;
+        }
+        return r;
+    }
+
+    /**
+     * close_range(2) over {@code [first, last]}; {@code cloexecOnly} marks them close-on-exec
+     * instead of closing. Falls back to walking /proc/self/fd on kernels without it.
+     * Careful in a JVM: the runtime owns descriptors we don't know about.
+     */
+    public static int closeRange(int first, int last, boolean cloexecOnly) {
+        Native.Scratch s = Native.scratch();
+        try {
+            long r = (long) SYSCALL.invokeExact(s.errno, Abi.SYS_CLOSE_RANGE, (long) first,
+                    last & 0xffffffffL, cloexecOnly ? (long) Abi.CLOSE_RANGE_CLOEXEC : 0L);
+            if (r >= 0) return 0;
+            int errno = Native.errno(s.errno);
+            if (errno != Abi.ENOSYS) return -errno;
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            int[] list = fds.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).toArray();
+            for (int fd : list) {
+                if (Integer.compareUnsigned(fd, first) >= 0 && Integer.compareUnsigned(fd, last) <= 0) {
+                    if (cloexecOnly) Sys.setCloseOnExec(fd, true); else Sys.close(fd);
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            return -Abi.EIO;
+        }
+    }
+}
