@@ -1,0 +1,131 @@
+package dev.jslirp.tcp;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Guest→host bytes the host socket has not taken yet, plus out-of-order segments waiting
+ * for a hole to fill (RFC 9293 §3.10.7.4, seventh: "segments with higher beginning
+ * sequence numbers may be held"). One ring of fixed capacity holds both: in-order bytes
+ * from the read position, then the window, in which out-of-order bytes are stored where
+ * they belong. The window we advertise is the free space after the in-order bytes, so
+ * the guest can never make us hold more than the capacity.
+ *
+ * <p>Positions are stream offsets ({@code long}, counted since the connection began), so
+ * out-of-order ranges do not move when bytes are consumed. At most {@link #MAX_RANGES}
+ * holes are tracked; a segment that would need more is dropped (the guest retransmits).
+ */
+final class ReceiveBuffer {
+    static final int MAX_RANGES = 8;
+
+    private final ByteBuffer ring;
+    private final int capacity;
+    /** Stream position of the first byte not yet taken by the host. */
+    private long readPos;
+    /** Stream position after the last in-order byte (corresponds to RCV.NXT). */
+    private long writePos;
+    private final long[] rangeStart = new long[MAX_RANGES];
+    private final long[] rangeEnd = new long[MAX_RANGES];
+    private int rangeCount;
+
+    ReceiveBuffer(int capacity) {
+        this.capacity = capacity;
+        this.ring = ByteBuffer.allocate(capacity);
+    }
+
+    /** In-order bytes waiting for the host. */
+    int length() { return (int) (writePos - readPos); }
+
+    /** Room past the in-order bytes: the receive window. */
+    int window() { return capacity - length(); }
+
+    int capacity() { return capacity; }
+
+    /** Number of out-of-order ranges held. */
+    int outOfOrderRanges() { return rangeCount; }
+
+    /**
+     * Stores {@code n} bytes that start {@code offset} bytes past the in-order end;
+     * {@code offset + n <= window()}.
+     * @return how many bytes the in-order end advanced (0 for an out-of-order segment), or
+     *     -1 if the segment was not kept because too many holes are tracked
+     */
+    int insert(int offset, ByteBuffer src, int srcOffset, int n) {
+        assert offset >= 0 && n > 0 && offset + n <= window() : "insert outside the window";
+        long start = writePos + offset;
+        long end = start + n;
+        if (offset == 0) {
+            copyIn(start, src, srcOffset, n);
+            long before = writePos;
+            writePos = end;
+            // Held ranges that now touch the in-order end join it.
+            int merged = 0;
+            while (merged < rangeCount && rangeStart[merged] <= writePos) {
+                writePos = Math.max(writePos, rangeEnd[merged]);
+                merged++;
+            }
+            removeRanges(0, merged);
+            return (int) (writePos - before);
+        }
+        int i = 0;
+        while (i < rangeCount && rangeEnd[i] < start) i++;
+        int j = i;
+        long mergedStart = start;
+        long mergedEnd = end;
+        while (j < rangeCount && rangeStart[j] <= end) {
+            mergedStart = Math.min(mergedStart, rangeStart[j]);
+            mergedEnd = Math.max(mergedEnd, rangeEnd[j]);
+            j++;
+        }
+        int overlapped = j - i;
+        if (overlapped == 0 && rangeCount == MAX_RANGES) {
+            return -1;
+        }
+        copyIn(start, src, srcOffset, n);
+        if (overlapped == 0) {
+            System.arraycopy(rangeStart, i, rangeStart, i + 1, rangeCount - i);
+            System.arraycopy(rangeEnd, i, rangeEnd, i + 1, rangeCount - i);
+            rangeCount++;
+        } else {
+            removeRanges(i + 1, overlapped - 1);
+        }
+        rangeStart[i] = mergedStart;
+        rangeEnd[i] = mergedEnd;
+        return 0;
+    }
+
+    /** Copies up to {@code max} in-order bytes into {@code dst}; returns the count. */
+    int copyOut(ByteBuffer dst, int dstOffset, int max) {
+        int n = Math.min(max, length());
+        int start = index(readPos);
+        int first = Math.min(n, capacity - start);
+        dst.put(dstOffset, ring, start, first);
+        if (n > first) {
+            dst.put(dstOffset + first, ring, 0, n - first);
+        }
+        return n;
+    }
+
+    /** The host took {@code n} in-order bytes. */
+    void consume(int n) {
+        assert n >= 0 && n <= length() : "consume beyond in-order data";
+        readPos += n;
+    }
+
+    private void copyIn(long pos, ByteBuffer src, int srcOffset, int n) {
+        int start = index(pos);
+        int first = Math.min(n, capacity - start);
+        ring.put(start, src, srcOffset, first);
+        if (n > first) {
+            ring.put(0, src, srcOffset + first, n - first);
+        }
+    }
+
+    private void removeRanges(int from, int count) {
+        if (count == 0) return;
+        System.arraycopy(rangeStart, from + count, rangeStart, from, rangeCount - from - count);
+        System.arraycopy(rangeEnd, from + count, rangeEnd, from, rangeCount - from - count);
+        rangeCount -= count;
+    }
+
+    private int index(long pos) { return (int) (pos % capacity); }
+}
