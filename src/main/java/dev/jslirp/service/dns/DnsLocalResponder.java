@@ -27,7 +27,8 @@ import org.xbill.DNS.Type;
  * <ul>
  *   <li>{@code > 0}: a reply of that length is in the reply buffer; send it back from DNS:53.
  *   <li>{@link #FORWARD} ({@code -1}): not ours; forward the query unchanged (open mode only).
- *   <li>{@link #DROP} ({@code 0}): say nothing (restricted mode, unreadable header).
+ *   <li>{@link #DROP} ({@code 0}): say nothing (restricted mode: no readable header, or a
+ *       response rather than a query).
  * </ul>
  * For a name of ours (exact match, any letter case, class IN or ANY) we are the authority
  * (AA set): type A or ANY gets the configured address; every other type gets NOERROR with an
@@ -90,7 +91,7 @@ public final class DnsLocalResponder {
      */
     public int answer(ByteBuffer query, int off, int len, ByteBuffer reply, int replyOff) {
         if (len < HEADER_LENGTH || off < 0 || len > query.limit() - off) {
-            return notOurs(DROP);
+            return notOurs(config.restricted() ? DROP : FORWARD); // no header: nothing to answer with
         }
         byte[] bytes = new byte[len];
         query.get(off, bytes);
