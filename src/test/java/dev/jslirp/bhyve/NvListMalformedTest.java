@@ -2,6 +2,7 @@ package dev.jslirp.bhyve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +54,7 @@ class NvListMalformedTest {
             assertEquals(c.get("content"), Vectors.content(list), file);
         } else {
             NvListException e = assertThrows(NvListException.class, () -> NvListDecoder.decode(bin), file);
-            System.out.println(file + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains(" at offset " + e.offset()), e.getMessage());
         }
     }
 }
