@@ -32,8 +32,11 @@ public final class MacAddress {
         if (parts.length != 6) throw new IllegalArgumentException("not a MAC address: " + text);
         long mac = 0;
         for (String p : parts) {
-            if (p.length() != 2) throw new IllegalArgumentException("not a MAC address: " + text);
-            mac = (mac << 8) | Integer.parseInt(p, 16);
+            // Character.digit, not Integer.parseInt: parseInt accepts a sign ("-1") and non-ASCII digits.
+            int hi = p.length() == 2 && p.charAt(0) < 0x80 ? Character.digit(p.charAt(0), 16) : -1;
+            int lo = p.length() == 2 && p.charAt(1) < 0x80 ? Character.digit(p.charAt(1), 16) : -1;
+            if (hi < 0 || lo < 0) throw new IllegalArgumentException("not a MAC address: " + text);
+            mac = (mac << 8) | (hi << 4) | lo;
         }
         return mac;
     }

@@ -98,6 +98,9 @@ public final class TcpSegment {
         if ((flags & RST) != 0) sb.append('R');
         if ((flags & PSH) != 0) sb.append('P');
         if ((flags & ACK) != 0) sb.append('.');
+        if ((flags & URG) != 0) sb.append('U');
+        if ((flags & ECE) != 0) sb.append('E');
+        if ((flags & CWR) != 0) sb.append('W');
         return sb.isEmpty() ? "none" : sb.toString();
     }
 
