@@ -66,8 +66,6 @@ public sealed interface NvValue {
         }
         public NvType type() { return NvType.BINARY; }
         @Override public byte[] value() { return value.clone(); }
-        int length() { return value.length; }
-        byte at(int i) { return value[i]; }
         @Override public boolean equals(Object o) { return o instanceof BinaryValue b && Arrays.equals(value, b.value); }
         @Override public int hashCode() { return Arrays.hashCode(value); }
         @Override public String toString() { return "0x" + HexFormat.of().formatHex(value); }
