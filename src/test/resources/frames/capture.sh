@@ -1,5 +1,6 @@
 # Regenerates capture.pcap (run as root; needs tshark, socat, busybox, python3). Frame numbers are
-# referenced by the *.hex fixtures; values (ports, ids, timestamps) differ on every run.
+# referenced by the *.hex fixtures (capture.pcap is git-ignored; the .hex files are the record);
+# values (ports, ids, timestamps) differ on every run.
 set -x
 A=wirecap-a; B=wirecap-b
 ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null
@@ -13,7 +14,7 @@ ip -n $A addr add 10.9.0.1/24 dev wca0; ip -n $B addr add 10.9.0.2/24 dev wcb0
 ip -n $A link set lo up; ip -n $B link set lo up
 ip -n $A link set wca0 up; ip -n $B link set wcb0 up
 sleep 1
-ip netns exec $A tshark -q -i wca0 -w /tmp/cap.pcap > /tmp/tshark.log 2>&1 &
+ip netns exec $A tshark -q -i wca0 -w "$(dirname "$0")"/capture.pcap > /tmp/tshark.log 2>&1 &
 TP=$!
 sleep 3
 ip netns exec $A busybox ping -c1 -W1 10.9.0.2

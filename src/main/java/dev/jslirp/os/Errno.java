@@ -35,7 +35,7 @@ public final class Errno {
     public static String strerror(int errno) {
         try {
             MemorySegment s = (MemorySegment) STRERROR.invokeExact(Math.abs(errno));
-            return s.reinterpret(1024).getString(0);
+            return Native.copyCString(s);
         } catch (Throwable t) {
             throw Native.bug(t);
         }

@@ -113,6 +113,7 @@ final class Native {
     }
 
     /** A downcall whose first parameter is the errno capture segment. */
+    @SuppressWarnings("restricted") // linking native code is this package's job
     static MethodHandle errnoCall(String name, FunctionDescriptor fd, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         all[0] = CAPTURE_ERRNO;
@@ -121,8 +122,33 @@ final class Native {
     }
 
     /** A downcall that cannot fail (getpid) or whose errno we do not need. */
+    @SuppressWarnings("restricted")
     static MethodHandle call(String name, FunctionDescriptor fd, Linker.Option... options) {
         return LINKER.downcallHandle(symbol(name), fd, options);
+    }
+
+    /** Like {@link #call}, for a function older libcs lack. */
+    @SuppressWarnings("restricted")
+    static java.util.Optional<MethodHandle> optionalCall(String name, FunctionDescriptor fd) {
+        return optionalSymbol(name).map(sym -> LINKER.downcallHandle(sym, fd));
+    }
+
+    /** A C string returned by libc (strerror, pw_dir), copied; "" for NULL. */
+    @SuppressWarnings("restricted")
+    static String copyCString(MemorySegment pointer) {
+        return pointer.address() == 0 ? "" : pointer.reinterpret(4096).getString(0);
+    }
+
+    /** The value of a libc global pointer variable ({@code environ}). */
+    @SuppressWarnings("restricted")
+    static MemorySegment globalPointer(String name) {
+        return symbol(name).reinterpret(8).get(PTR, 0);
+    }
+
+    /** A pointer to a {@code length}-byte struct returned by libc (getpwnam). */
+    @SuppressWarnings("restricted")
+    static MemorySegment struct(MemorySegment pointer, long length) {
+        return pointer.reinterpret(length);
     }
 
     /** Short non-blocking calls: no thread-state transition. Never use for a call that may block. */

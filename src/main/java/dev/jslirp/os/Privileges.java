@@ -95,7 +95,7 @@ public final class Privileges {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pw = (MemorySegment) GETPWNAM.invokeExact(s.errno, arena.allocateFrom(name));
             if (pw.address() == 0) return Optional.empty();
-            pw = pw.reinterpret(48);
+            pw = Native.struct(pw, 48);
             return Optional.of(new User(
                     cString(pw.get(PTR, Abi.PW_NAME_OFFSET)), pw.get(INT, Abi.PW_UID_OFFSET),
                     pw.get(INT, Abi.PW_GID_OFFSET), cString(pw.get(PTR, Abi.PW_DIR_OFFSET)),
@@ -106,7 +106,7 @@ public final class Privileges {
     }
 
     private static String cString(MemorySegment p) {
-        return p.address() == 0 ? "" : p.reinterpret(4096).getString(0, StandardCharsets.UTF_8);
+        return Native.copyCString(p);
     }
 
     public static int setuid(int uid) {
@@ -191,18 +191,23 @@ public final class Privileges {
     public static int setProcessName(String name) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(bytes.length, 15);
-        int r;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment n = arena.allocate(16);
-            MemorySegment.copy(bytes, 0, n, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, length);
-            r = prctl(Abi.PR_SET_NAME, n.address(), 0, 0, 0);
-        }
+        int r = setThreadName(name);
         try {
             Files.write(Path.of("/proc/self/comm"), java.util.Arrays.copyOf(bytes, length));
         } catch (IOException e) {
             return r < 0 ? r : -Abi.EIO;
         }
         return r;
+    }
+
+    /** PR_SET_NAME: the calling thread's kernel name (top -H, /proc/thread-self/comm), 15 bytes max. */
+    public static int setThreadName(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(16);
+            MemorySegment.copy(bytes, 0, n, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, Math.min(bytes.length, 15));
+            return prctl(Abi.PR_SET_NAME, n.address(), 0, 0, 0);
+        }
     }
 
     /**

@@ -47,8 +47,7 @@ public final class Spawn {
     private static final MethodHandle FA_DUP2 = Native.call("posix_spawn_file_actions_adddup2",
             FunctionDescriptor.of(INT, PTR, INT, INT));
     private static final Optional<MethodHandle> FA_CLOSEFROM =
-            Native.optionalSymbol("posix_spawn_file_actions_addclosefrom_np").map(sym ->
-                    Native.LINKER.downcallHandle(sym, FunctionDescriptor.of(INT, PTR, INT)));
+            Native.optionalCall("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(INT, PTR, INT));
     private static final MethodHandle ATTR_INIT = Native.call("posix_spawnattr_init",
             FunctionDescriptor.of(INT, PTR));
     private static final MethodHandle ATTR_DESTROY = Native.call("posix_spawnattr_destroy",
@@ -66,7 +65,6 @@ public final class Spawn {
     private static final MethodHandle KILL = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle WAITPID = Native.errnoCall("waitpid",
             FunctionDescriptor.of(INT, INT, Native.LONG, INT));
-    private static final MemorySegment ENVIRON = Native.symbol("environ").reinterpret(8);
 
     /** What to start. {@code env == null} inherits our environment. */
     public record Request(String program, List<String> argv, List<String> env,
@@ -137,7 +135,7 @@ public final class Spawn {
                 }
                 MemorySegment argv = stringArray(arena, request.argv());
                 MemorySegment envp = request.env() == null
-                        ? ENVIRON.get(PTR, 0) : stringArray(arena, request.env());
+                        ? Native.globalPointer("environ") : stringArray(arena, request.env());
                 int r = (int) SPAWNP.invokeExact(pid, arena.allocateFrom(request.program()), fa, attr, argv, envp);
                 if (r != 0) throw new NativeException("posix_spawnp " + request.program(), r);
                 return pid.get(INT, 0);

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * create it inside another one); the descriptor then works from any thread. Start-up only:
  * failures throw {@link NativeException}.
  */
-public final class Tap {
+public final class Tap implements AutoCloseable {
     public static final int IFF_TUN = Abi.IFF_TUN, IFF_TAP = Abi.IFF_TAP, IFF_NO_PI = Abi.IFF_NO_PI,
             IFF_VNET_HDR = Abi.IFF_VNET_HDR, IFF_MULTI_QUEUE = Abi.IFF_MULTI_QUEUE;
     public static final int TUN_F_CSUM = Abi.TUN_F_CSUM, TUN_F_TSO4 = Abi.TUN_F_TSO4,
@@ -73,6 +73,12 @@ public final class Tap {
     /** The interface name the kernel gave us. */
     public String name() {
         return name;
+    }
+
+    /** Closes the descriptor; a non-persistent tap disappears with it. */
+    @Override
+    public void close() {
+        Sys.close(fd);
     }
 
     @Override

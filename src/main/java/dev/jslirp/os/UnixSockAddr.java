@@ -30,7 +30,8 @@ public final class UnixSockAddr {
     public UnixSockAddr set(String path) {
         boolean isAbstract = path.startsWith("@");
         byte[] bytes = (isAbstract ? path.substring(1) : path).getBytes(StandardCharsets.UTF_8);
-        int max = isAbstract ? Abi.SUN_PATH_LENGTH - 1 : Abi.SUN_PATH_LENGTH - 1;
+        // 107 bytes either way: a path needs its NUL, an abstract name its leading NUL.
+        int max = Abi.SUN_PATH_LENGTH - 1;
         if (bytes.length > max || (!isAbstract && bytes.length == 0)) {
             throw new IllegalArgumentException("unix socket path too long or empty: " + path);
         }

@@ -109,6 +109,9 @@ public final class TcpConnection {
     private int rttSeq;
     private long rttStartNs;
     private int dupAcks;
+    /** RFC 6582 loss recovery after a fast retransmit: until SND.UNA reaches {@link #recover}. */
+    private boolean inRecovery;
+    private int recover;
 
     /** Deadline of the state's own timer (SYN-RECEIVED, FIN-WAIT-2, TIME-WAIT). */
     private long stateDeadlineNs = Long.MAX_VALUE;
@@ -387,7 +390,11 @@ public final class TcpConnection {
         } else if (ack == sndUna && seg.payloadLength() == 0 && !seg.fin() && segWnd == sndWnd
                 && sndMax != sndUna) {
             // RFC 5681 §3.2: the third duplicate ACK triggers a fast retransmit.
-            if (++dupAcks == 3) fastRetransmit(nowNs);
+            if (++dupAcks == 3 && !inRecovery) {
+                inRecovery = true;
+                recover = sndMax;
+                retransmitAtUna(nowNs);
+            }
         }
         // "If SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK), set SND.WND"
         if (Seq.lt(sndWl1, seg.seq()) || (sndWl1 == seg.seq() && Seq.le(sndWl2, ack))) {
@@ -445,6 +452,13 @@ public final class TcpConnection {
         rtx.onNewAck();
         rtx.stop(); // re-armed by dispatch if data is still outstanding (RFC 6298 (5.3))
         dupAcks = 0;
+        if (inRecovery) {
+            if (Seq.ge(ack, recover)) {
+                inRecovery = false;          // RFC 6582 §3.2 (6): full acknowledgment
+            } else {
+                retransmitAtUna(nowNs);      // RFC 6582 §3.2 (5): partial ACK, the next hole
+            }
+        }
     }
 
     /** RFC 9293 §3.10.7.4 seventh: text in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 goes to the host. */
@@ -612,6 +626,7 @@ public final class TcpConnection {
         retransmissions++;
         rttTiming = false; // Karn: no sample from a retransmitted segment
         dupAcks = 0;
+        inRecovery = false;
         if (state.isSynchronized() && sndWnd == 0 && sendBuffer.length() > 0) {
             probeWindow = true;
         }
@@ -701,8 +716,11 @@ public final class TcpConnection {
         }
     }
 
-    /** RFC 5681 §3.2: resend the segment at SND.UNA without touching SND.NXT. */
-    private void fastRetransmit(long nowNs) {
+    /**
+     * RFC 5681 §3.2 fast retransmit (and RFC 6582 partial-ACK retransmit): resend the
+     * segment at SND.UNA without touching SND.NXT. No congestion window: the link is local.
+     */
+    private void retransmitAtUna(long nowNs) {
         if (!state.isSynchronized() || state == TcpState.SYN_RECEIVED) return;
         int unsentAtUna = Seq.diff(sndBufSeq + sendBuffer.length(), sndUna);
         if (unsentAtUna < 0) return; // only the FIN is outstanding; the timer handles it

@@ -25,10 +25,19 @@ public final class UdpDatagram {
         return length >= HEADER_LENGTH && length <= available;
     }
 
-    /** Checksum 0 means "not computed" over IPv4 (RFC 768) and is accepted. */
+    /**
+     * Checksum 0 means "not computed" over IPv4 (RFC 768) and is accepted. The pseudo-header
+     * must carry the UDP length, which may be less than the IP payload length (Linux accepts
+     * and trims such datagrams): prefer {@link #verifyChecksum(int, int)}.
+     */
     public boolean verifyChecksum(int pseudoHeaderSum) {
         if (checksum() == 0) return true;
         return Checksum.fold(Checksum.add(pseudoHeaderSum, buf, offset, length())) == 0;
+    }
+
+    /** As {@link #verifyChecksum(int)}, with the pseudo-header built from this datagram's own length. */
+    public boolean verifyChecksum(int srcAddr, int dstAddr) {
+        return verifyChecksum(Checksum.pseudoHeaderV4(srcAddr, dstAddr, Ipv4Packet.PROTOCOL_UDP, length()));
     }
 
     public int srcPort() { return Short.toUnsignedInt(buf.getShort(offset + SRC_PORT_OFFSET)); }

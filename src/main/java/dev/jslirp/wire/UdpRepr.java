@@ -21,8 +21,7 @@ public record UdpRepr(int srcPort, int dstPort) {
      */
     public static UdpRepr parse(UdpDatagram datagram, int srcAddr, int dstAddr) {
         if (!datagram.checkLength()) return null;
-        int pseudo = Checksum.pseudoHeaderV4(srcAddr, dstAddr, Ipv4Packet.PROTOCOL_UDP, datagram.length());
-        if (!datagram.verifyChecksum(pseudo)) return null;
+        if (!datagram.verifyChecksum(srcAddr, dstAddr)) return null;
         return new UdpRepr(datagram.srcPort(), datagram.dstPort());
     }
 

@@ -32,7 +32,14 @@ class PrivilegesTest {
         assertEquals(0, Privileges.noNewPrivs());
         AtomicInteger inThread = new AtomicInteger(-1);
         AtomicInteger tid = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> comm = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
+            assertEquals(0, Privileges.setThreadName("jslirp-loop-long-name"));
+            try {
+                comm.set(Files.readString(Path.of("/proc/thread-self/comm")).trim());
+            } catch (java.io.IOException e) {
+                comm.set(e.toString());
+            }
             Privileges.setNoNewPrivs();
             inThread.set(Privileges.noNewPrivs());
             tid.set(Privileges.gettid());
@@ -40,6 +47,7 @@ class PrivilegesTest {
         });
         t.join();
         assertEquals(1, inThread.get());
+        assertEquals("jslirp-loop-lon", comm.get(), "15 bytes, this thread only");
         assertEquals(0, Privileges.noNewPrivs(), "other threads unchanged");
         assertNotEquals(Privileges.getpid(), tid.get());
         assertEquals(-Errno.EINVAL, Privileges.prctl(-1, 0, 0, 0, 0));

@@ -228,6 +228,18 @@ class SocketsTest {
     }
 
     @Test
+    void recvmsgReportsTruncatedRecords() {
+        int[] p = pair(SOCK_SEQPACKET);
+        assertEquals(100, send(p[0], buf, 0, 100, MSG_EOR));
+        ByteBuffer small = ByteBuffer.allocateDirect(16);
+        MsgHdr msg = new MsgHdr(1, 1);
+        assertEquals(16, recvmsg(p[1], msg.clear().iov(small, 0, 16), 0));
+        assertTrue((msg.flags() & MSG_TRUNC) != 0);
+        assertEquals(0, msg.receivedFdCount());
+        assertEquals(-Errno.EAGAIN, recvmsg(p[1], msg.clear().iov(small, 0, 16), 0));
+    }
+
+    @Test
     void unixDatagramReceivesSenderPath() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jslirp-ud");
         String server = dir.resolve("server.sock").toString();

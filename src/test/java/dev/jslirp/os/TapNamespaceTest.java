@@ -44,7 +44,7 @@ class TapNamespaceTest {
 
     @AfterEach
     void deleteNamespace() throws Exception {
-        if (tap != null) Sys.close(tap.fd());
+        if (tap != null) tap.close();
         if (nsFd >= 0) Sys.close(nsFd);
         if (Privileges.geteuid() == 0) run("ip", "netns", "del", netns);
     }

@@ -422,6 +422,20 @@ class TcpConnectionTest {
         }
 
         @Test
+        void partialAckAfterFastRetransmitResendsTheNextHole() {
+            h.hostSends(bytes(5 * 1460, 8));
+            h.sink.segments.clear();
+            for (int i = 0; i < 4; i++) h.send(GuestSeg.ack(IRS + 1, ISS + 1461)); // segment 2 lost
+            h.expectAck(ISS + 1461, IRS + 1);
+            h.send(GuestSeg.ack(IRS + 1, ISS + 1 + 3 * 1460)); // partial: segment 4 lost too
+            assertEquals(1460, h.expectAck(ISS + 1 + 3 * 1460, IRS + 1).length());
+            h.expectNothing();
+            h.send(GuestSeg.ack(IRS + 1, ISS + 1 + 5 * 1460)); // everything
+            h.expectNothing();
+            assertEquals(Long.MAX_VALUE, h.conn.nextDeadlineNs());
+        }
+
+        @Test
         void tooManyRetransmissionsResetBothSides() {
             TcpHarness few = new TcpHarness(TcpHarness.CONFIG.withMaxRetransmissions(3)).established();
             few.hostSends(bytes(10, 1));

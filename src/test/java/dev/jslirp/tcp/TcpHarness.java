@@ -44,9 +44,11 @@ final class TcpHarness {
 
     TcpHarness() { this(CONFIG); }
 
-    TcpHarness(TcpConfig config) {
+    TcpHarness(TcpConfig config) { this(config, 8 * 1024 * 1024, 8 * 1024 * 1024); }
+
+    TcpHarness(TcpConfig config, int fromHostCapacity, int toHostCapacity) {
         this.config = config;
-        this.host = new FakeHostStream(8 * 1024 * 1024, 8 * 1024 * 1024);
+        this.host = new FakeHostStream(fromHostCapacity, toHostCapacity);
         this.conn = new TcpConnection(config, sink, host, scratch, GUEST_ADDR, GUEST_PORT, PEER_ADDR, PEER_PORT);
     }
 

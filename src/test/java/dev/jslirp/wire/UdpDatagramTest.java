@@ -85,6 +85,21 @@ class UdpDatagramTest {
     }
 
     @Test
+    void udpLengthShorterThanIpPayloadIsValid() {
+        byte[] f = java.util.Arrays.copyOf(HexFixtures.bytes("udp_datagram"), 14 + 38 + 2);
+        ByteBuffer b = HexFixtures.toDirect(f);
+        b.putShort(14 + 2, (short) 40).putShort(14 + 10, (short) 0).putShort(14 + 10, (short) Checksum.compute(b, 14, 20));
+        Ipv4Packet ip = new Ipv4Packet().wrap(b, 14, 40);
+        assertTrue(ip.checkLength() && ip.verifyChecksum());
+        UdpDatagram udp = new UdpDatagram().wrap(b, ip.payloadOffset(), ip.payloadLength());
+        assertTrue(udp.checkLength());
+        assertEquals(10, udp.payloadLength());
+        assertTrue(udp.verifyChecksum(IP_A, IP_B));
+        assertFalse(udp.verifyChecksum(ip.pseudoHeaderSum())); // the trap: IP payload length is 20, UDP length 18
+        assertEquals(new UdpRepr(36832, 5000), UdpRepr.parse(udp, IP_A, IP_B));
+    }
+
+    @Test
     void lengthBelowHeaderIsRejected() {
         for (int len = 0; len < 8; len++) {
             Decoded d = Decoded.of("udp_datagram");

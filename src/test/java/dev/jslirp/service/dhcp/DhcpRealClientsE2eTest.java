@@ -145,6 +145,7 @@ class DhcpRealClientsE2eTest {
     }
 
     /** A UDP socket on 0.0.0.0:67 inside {@code namespace}, made by a thread that joined it with setns(2). */
+    @SuppressWarnings("restricted") // FFM downcalls; surefire runs with --enable-native-access
     private static DatagramChannel channelInNamespace(String namespace) throws Exception {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
