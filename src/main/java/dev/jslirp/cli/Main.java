@@ -56,6 +56,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Parses and runs; returns the exit status. */
     public static int execute(String... args) {
+        Logging.configure(System.getenv().getOrDefault("JSLIRP_LOG", "info"));
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {

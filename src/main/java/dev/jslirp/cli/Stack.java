@@ -45,7 +45,7 @@ public final class Stack implements AutoCloseable {
         this.config = config;
         this.link = link;
         this.loop = new EventLoop(clock);
-        this.writer = new GuestFrameWriter(link, counters, config.gatewayMac(), config.mtu());
+        this.writer = new GuestFrameWriter(link, counters, config.gatewayMac(), config.gateway(), config.mtu());
         this.iface = new Interface(config, counters, writer, new Ipv4Reassembler());
         Forwarding forwarding = new Forwarding(config);
         this.tcp = new TcpNat(config, forwarding, loop, writer, counters);

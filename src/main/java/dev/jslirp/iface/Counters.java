@@ -11,7 +11,7 @@ import java.util.Map;
 public final class Counters {
     public long framesFromGuest, framesToGuest, framesToGuestDropped;
     public long dropShortFrame, dropUnknownEtherType, dropNotForUs;
-    public long dropArpMalformed, arpRequestsAnswered, arpIgnored;
+    public long dropArpMalformed, arpRequestsAnswered, arpIgnored, arpRequestsSent;
     public long dropIpMalformed, dropIpChecksum, dropIpSourceInvalid, dropIpTtl, dropIpDestination;
     public long fragmentsReceived, fragmentsDropped, datagramsReassembled, fragmentsSentToGuest;
     public long dropIcmpMalformed, icmpEchoAnswered, dropIcmpUnsupported;

@@ -33,6 +33,10 @@ public final class GuestFrameWriter implements GuestSegmentSink {
     private final Link link;
     private final Counters counters;
     private final long gatewayMac;
+    private final int gatewayAddr;
+    /** One frame held back while we ask for the guest's MAC (ARP), sent when the guest answers. */
+    private final ByteBuffer pending;
+    private int pendingLength;
     private final int mtu;
     private final ByteBuffer tx = ByteBuffer.allocateDirect(BUFFER_LENGTH);
     private final ByteBuffer fragment;
@@ -42,12 +46,14 @@ public final class GuestFrameWriter implements GuestSegmentSink {
     /**
      * @param mtu the guest's IP MTU; frames are also kept within {@code link.maxFrameLength()}
      */
-    public GuestFrameWriter(Link link, Counters counters, long gatewayMac, int mtu) {
+    public GuestFrameWriter(Link link, Counters counters, long gatewayMac, int gatewayAddr, int mtu) {
         this.link = link;
         this.counters = counters;
         this.gatewayMac = gatewayMac;
+        this.gatewayAddr = gatewayAddr;
         this.mtu = Math.min(mtu, link.maxFrameLength() - EthernetFrame.HEADER_LENGTH);
         this.fragment = ByteBuffer.allocateDirect(EthernetFrame.HEADER_LENGTH + this.mtu);
+        this.pending = ByteBuffer.allocateDirect(EthernetFrame.HEADER_LENGTH + this.mtu);
     }
 
     /** The largest IP datagram that goes to the guest unfragmented. */
@@ -55,8 +61,16 @@ public final class GuestFrameWriter implements GuestSegmentSink {
 
     public ByteBuffer buffer() { return tx; }
 
-    /** The guest's MAC once learned; broadcast until then. */
-    public void guestMac(long mac) { this.guestMac = mac; }
+    /** The guest's MAC once learned; broadcast until then. A frame held for it goes out now. */
+    public void guestMac(long mac) {
+        this.guestMac = mac;
+        if (pendingLength > 0) {
+            MacAddress.write(pending, EthernetFrame.DST_OFFSET, mac);
+            int length = pendingLength;
+            pendingLength = 0;
+            sendFrame(pending, length);
+        }
+    }
 
     public long guestMac() { return guestMac; }
 
@@ -161,12 +175,41 @@ public final class GuestFrameWriter implements GuestSegmentSink {
     }
 
     private boolean sendFrame(ByteBuffer frame, int length) {
+        if (guestMac == MacAddress.BROADCAST && MacAddress.read(frame, EthernetFrame.DST_OFFSET) == MacAddress.BROADCAST
+                && isUnicastIpv4(frame, length)) {
+            // Linux drops unicast IP in a broadcast frame (the packet type is not "host"), so
+            // before the guest has said anything (a port forward's first SYN) ask for its MAC.
+            return holdAndAskForGuestMac(frame, length);
+        }
         if (link.send(frame, 0, length)) {
             counters.framesToGuest++;
             return true;
         }
         counters.framesToGuestDropped++;
         return false;
+    }
+
+    private static boolean isUnicastIpv4(ByteBuffer frame, int length) {
+        if (length < IP_PAYLOAD_OFFSET || frame.getShort(EthernetFrame.ETHERTYPE_OFFSET) != EthernetFrame.ETHERTYPE_IPV4) return false;
+        int dst = frame.getInt(IP_OFFSET + Ipv4Packet.DST_OFFSET);
+        return dst != -1 && !dev.jslirp.wire.Ipv4Address.isMulticast(dst);
+    }
+
+    private boolean holdAndAskForGuestMac(ByteBuffer frame, int length) {
+        if (length > pending.capacity()) {
+            counters.framesToGuestDropped++;
+            return false;
+        }
+        if (pendingLength > 0) counters.framesToGuestDropped++; // only the newest waits
+        pending.put(0, frame, 0, length);
+        pendingLength = length;
+        int target = frame.getInt(IP_OFFSET + Ipv4Packet.DST_OFFSET);
+        EthernetFrame.emit(fragment, 0, MacAddress.BROADCAST, gatewayMac, EthernetFrame.ETHERTYPE_ARP);
+        dev.jslirp.wire.ArpPacket.emit(fragment, IP_OFFSET, dev.jslirp.wire.ArpPacket.OPER_REQUEST, gatewayMac, gatewayAddr,
+                MacAddress.ZERO, target);
+        boolean sent = link.send(fragment, 0, IP_OFFSET + dev.jslirp.wire.ArpPacket.LENGTH);
+        if (sent) counters.arpRequestsSent++;
+        return sent;
     }
 
     private int nextIdent() {

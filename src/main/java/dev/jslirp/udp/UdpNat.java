@@ -129,7 +129,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             counters.dropUdpMalformed++;
             return;
         }
-        if (!udp.verifyChecksum(ip.pseudoHeaderSum())) {
+        if (!udp.verifyChecksum(ip.src(), ip.dst())) {
             counters.dropUdpChecksum++;
             return;
         }

@@ -44,7 +44,7 @@ public final class JslirpBackend implements GuestBackend {
         if (options.disableHostLoopback()) cmd.add("--disable-host-loopback");
         if (options.dnsUpstream() != null) {
             cmd.add("--dns-upstream");
-            cmd.add(options.dnsUpstream().getHostString() + ":" + options.dnsUpstream().getPort());
+            cmd.add(options.dnsUpstream().getAddress().getHostAddress() + ":" + options.dnsUpstream().getPort());
         }
         switch (options.egress()) {
             case OPEN -> cmd.add("--open");
