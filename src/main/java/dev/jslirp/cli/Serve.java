@@ -13,6 +13,11 @@ final class Serve {
 
     /** Binds forwards (failure → exit 1 naming the rule), then serves until the link closes or SIGTERM/SIGINT. */
     static int run(Stack stack, String linkDescription) {
+        return run(stack, linkDescription, s -> { });
+    }
+
+    /** As {@link #run(Stack, String)}, calling {@code onServing} once forwards are bound, just before the loop starts. */
+    static int run(Stack stack, String linkDescription, java.util.function.Consumer<Stack> onServing) {
         try {
             stack.bindForwards();
         } catch (IllegalStateException e) {
@@ -32,8 +37,9 @@ final class Serve {
             }
         }, "jslirp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.err.println("jslirp: serving " + linkDescription + ": " + NetworkOptions.describe(stack.config()));
+        LOG.log(Level.INFO, "serving " + linkDescription + ": " + NetworkOptions.describe(stack.config()));
         try {
+            onServing.accept(stack);
             stack.run();
         } finally {
             stack.close();

@@ -1,0 +1,126 @@
+package dev.jslirp.cli;
+
+import dev.jslirp.config.Config;
+import dev.jslirp.link.TapLink;
+import dev.jslirp.os.Namespaces;
+import dev.jslirp.os.NativeException;
+import dev.jslirp.os.Privileges;
+import dev.jslirp.os.Spawn;
+import dev.jslirp.os.WaitStatus;
+import dev.jslirp.time.NanoClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * A command run as the guest: in new network and mount namespaces whose only interface
+ * (besides lo) is a tap served by jslirp, with /etc/resolv.conf naming the virtual DNS.
+ *
+ * <p>How: a dedicated thread leaves our network namespace with unshare(CLONE_NEWNET) (a
+ * per-thread operation on Linux), creates the tap there and spawns the command, which
+ * inherits that thread's namespace. The same thread then waits for the command, so the
+ * parent-death signal the command holds (set by setpriv) fires when that thread goes,
+ * which it does only with the whole process: SIGKILL of jslirp leaves no guest behind.
+ */
+final class NamespaceGuest {
+    private final Config config;
+    private final String tapName;
+    private final boolean configureAddress;
+    private final List<String> command;
+
+    /**
+     * @param configureAddress assign the guest address and default route (as a DHCP client
+     *     would); false leaves the tap up but unnumbered, for a DHCP client in the command
+     */
+    NamespaceGuest(Config config, String tapName, boolean configureAddress, List<String> command) {
+        this.config = config;
+        this.tapName = tapName;
+        this.configureAddress = configureAddress;
+        this.command = List.copyOf(command);
+    }
+
+    /**
+     * Runs the command against a stack serving its tap; returns the command's exit status
+     * (128+N for a signal, as a shell reports it).
+     * @param onServing called with the stack once forwards are bound, before the command starts
+     */
+    int run(Consumer<Stack> onServing) {
+        Path resolv = writeResolvConf(config);
+        CompletableFuture<Integer> tapFd = new CompletableFuture<>();
+        CompletableFuture<Stack> ready = new CompletableFuture<>();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread.ofPlatform().name("jslirp-guest").daemon().start(() -> {
+            try {
+                int r = Namespaces.unshare(Namespaces.CLONE_NEWNET);
+                if (r < 0) throw new NativeException("unshare(CLONE_NEWNET)", -r);
+                tapFd.complete(GuestTap.create(tapName, config, configureAddress ? config.guestAddr() : 0));
+            } catch (RuntimeException e) {
+                tapFd.completeExceptionally(e);
+                return;
+            }
+            Stack stack = ready.join(); // so the command's first packet finds jslirp serving
+            int status;
+            try {
+                int pid = Spawn.spawn(Spawn.Request.of("setpriv", childArgv(resolv)));
+                status = WaitStatus.shellCode(Spawn.waitpid(pid, 0));
+            } catch (RuntimeException e) {
+                System.err.println("jslirp: cannot start " + command.get(0) + ": " + e.getMessage());
+                status = 127;
+            }
+            exit.complete(status);
+            stack.loop().stop();
+        });
+        int fd;
+        try {
+            fd = tapFd.join();
+        } catch (CompletionException e) {
+            throw new StartupException("cannot create the guest namespace: " + e.getCause().getMessage()
+                    + (Privileges.geteuid() != 0 ? " (jslirp run needs root for now)" : ""), Main.EXIT_FAILURE, e);
+        }
+        Stack stack = new Stack(config, new TapLink(fd, GuestTap.maxFrameLength(config)), NanoClock.SYSTEM);
+        int served;
+        try {
+            String what = String.join(" ", command);
+            if (what.length() > 60) what = what.substring(0, 57) + "...";
+            served = Serve.run(stack, "tap " + tapName + " of '" + what.replace('\n', ' ') + "'", s -> {
+                onServing.accept(s);
+                ready.complete(s);
+            });
+        } finally {
+            try {
+                Files.deleteIfExists(resolv);
+            } catch (IOException e) {
+                // a temp file left behind is harmless
+            }
+        }
+        return exit.isDone() ? exit.join() : served;
+    }
+
+    /**
+     * setpriv --pdeathsig KILL: the command dies with us. unshare --mount: a private mount
+     * namespace in which /etc/resolv.conf is our file; then exec the command.
+     */
+    private List<String> childArgv(Path resolv) {
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--",
+                "unshare", "--mount", "--propagation", "private", "--",
+                "/bin/sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolv.toString()));
+        argv.addAll(command);
+        return argv;
+    }
+
+    private static Path writeResolvConf(Config config) {
+        try {
+            Path file = Files.createTempFile("jslirp-resolv", ".conf");
+            Files.writeString(file, "# written by jslirp\nnameserver " + dev.jslirp.wire.Ipv4Address.toString(config.dns()) + "\n");
+            file.toFile().setReadable(true, false);
+            return file;
+        } catch (IOException e) {
+            throw new StartupException("cannot write the guest's resolv.conf: " + e.getMessage(), Main.EXIT_FAILURE, e);
+        }
+    }
+}
