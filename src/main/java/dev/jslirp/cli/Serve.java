@@ -43,9 +43,11 @@ final class Serve {
             stack.run();
         } finally {
             stack.close();
+            // Before releasing the hook, which lets the JVM halt. Not through java.util.logging:
+            // on SIGTERM its own shutdown hook may already have closed the handlers.
+            System.err.println("jslirp: stopped; counters " + stack.counters());
             closed.countDown();
         }
-        LOG.log(Level.INFO, "stopped; counters " + stack.counters());
         return stack.linkClosed() ? Main.EXIT_FAILURE : 0;
     }
 }

@@ -24,6 +24,12 @@ public final class BackendProcess implements AutoCloseable {
     /** Command line, status and output so far, for failure messages. */
     public String describe() { return process.describe(); }
 
+    /** Stops the backend (SIGTERM, then SIGKILL after a grace period) and returns what it printed. */
+    public String stopAndCollectOutput() {
+        Commands.kill(process.process(), java.time.Duration.ofSeconds(5));
+        return process.describe();
+    }
+
     @Override
     public void close() {
         try {
