@@ -80,6 +80,16 @@ class RunModeE2eTest {
     }
 
     @Test
+    void forwardThatCannotBindStopsStartUpNamingTheRule() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String rule = "tcp:127.0.0.1:" + taken.getLocalPort() + "-:80";
+            ExecResult r = run(Duration.ofSeconds(60), "run", "--hostfwd", rule, "--", "/bin/true");
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.stderr().contains("Unable to add hostfwd rule '" + rule + "'"), r.stderr());
+        }
+    }
+
+    @Test
     void demoPassesEveryStep() {
         ExecResult r = run(Duration.ofSeconds(90), "demo");
         assertEquals(0, r.exitCode(), r.toString());
