@@ -1,6 +1,7 @@
 package dev.jslirp.cli;
 
 import dev.jslirp.config.Config;
+import dev.jslirp.link.TapLink;
 import dev.jslirp.os.NetConfig;
 import dev.jslirp.os.Tap;
 
@@ -15,11 +16,18 @@ final class GuestTap {
 
     /**
      * @param configureAddr the guest address to assign, or 0 to leave the tap unconfigured (up only)
-     * @return the open, non-blocking tap descriptor
+     * @param offloads open the tap with a virtio-net header and let the guest's kernel use
+     *     checksum offload and TSO towards us (and take TSO segments from us)
+     * @return the link over the open, non-blocking tap
      */
-    static int create(String name, Config config, int configureAddr) {
-        Tap tap = Tap.open(name, false);
+    static TapLink create(String name, Config config, int configureAddr, boolean offloads) {
+        Tap tap = Tap.open(name, offloads);
         try (NetConfig net = new NetConfig()) {
+            if (offloads) {
+                // Which offloads we, the reader, can take: the tap then advertises checksum
+                // offload and TSO to the guest's stack, which stops cutting segments at the MTU.
+                tap.setOffload(Tap.TUN_F_CSUM | Tap.TUN_F_TSO4);
+            }
             net.setMtu(tap.name(), config.mtu());
             net.setLoopbackUp();
             net.setUp(tap.name());
@@ -31,7 +39,7 @@ final class GuestTap {
             dev.jslirp.os.Sys.close(tap.fd());
             throw e;
         }
-        return tap.fd();
+        return new TapLink(tap.fd(), maxFrameLength(config), offloads);
     }
 
     /** Largest frame on a tap for this MTU: IP MTU plus the Ethernet header. */

@@ -32,12 +32,14 @@ final class NamespaceGuest {
     private final String tapName;
     private final boolean configureAddress;
     private final List<String> command;
+    private final boolean offloads;
 
     /**
      * @param configureAddress assign the guest address and default route (as a DHCP client
      *     would); false leaves the tap up but unnumbered, for a DHCP client in the command
      */
-    NamespaceGuest(Config config, String tapName, boolean configureAddress, List<String> command) {
+    NamespaceGuest(Config config, String tapName, boolean configureAddress, List<String> command, boolean offloads) {
+        this.offloads = offloads;
         this.config = config;
         this.tapName = tapName;
         this.configureAddress = configureAddress;
@@ -51,16 +53,16 @@ final class NamespaceGuest {
      */
     int run(Consumer<Stack> onServing) {
         Path resolv = writeResolvConf(config);
-        CompletableFuture<Integer> tapFd = new CompletableFuture<>();
+        CompletableFuture<TapLink> tapLink = new CompletableFuture<>();
         CompletableFuture<Stack> ready = new CompletableFuture<>();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Thread.ofPlatform().name("jslirp-guest").daemon().start(() -> {
             try {
                 int r = Namespaces.unshare(Namespaces.CLONE_NEWNET);
                 if (r < 0) throw new NativeException("unshare(CLONE_NEWNET)", -r);
-                tapFd.complete(GuestTap.create(tapName, config, configureAddress ? config.guestAddr() : 0));
+                tapLink.complete(GuestTap.create(tapName, config, configureAddress ? config.guestAddr() : 0, offloads));
             } catch (RuntimeException e) {
-                tapFd.completeExceptionally(e);
+                tapLink.completeExceptionally(e);
                 return;
             }
             Stack stack = ready.join(); // so the command's first packet finds jslirp serving
@@ -75,14 +77,14 @@ final class NamespaceGuest {
             exit.complete(status);
             stack.loop().stop();
         });
-        int fd;
+        TapLink tap;
         try {
-            fd = tapFd.join();
+            tap = tapLink.join();
         } catch (CompletionException e) {
             throw new StartupException("cannot create the guest namespace: " + e.getCause().getMessage()
                     + (Privileges.geteuid() != 0 ? " (jslirp run needs root for now)" : ""), Main.EXIT_FAILURE, e);
         }
-        Stack stack = new Stack(config, new TapLink(fd, GuestTap.maxFrameLength(config)), NanoClock.SYSTEM);
+        Stack stack = new Stack(config, tap, NanoClock.SYSTEM);
         int served;
         try {
             String what = String.join(" ", command);

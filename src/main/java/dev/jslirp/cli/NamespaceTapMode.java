@@ -45,13 +45,13 @@ final class NamespaceTapMode {
             case "path" -> target;
             default -> throw new IllegalArgumentException("--netns-type must be pid or path, got '" + netnsType + "'");
         };
-        int tapFd;
+        TapLink tap;
         try {
-            tapFd = Namespaces.runInNetns(nsPath, () -> GuestTap.create(tapName, config, configure ? config.guestAddr() : 0));
+            tap = Namespaces.runInNetns(nsPath, () -> GuestTap.create(tapName, config, configure ? config.guestAddr() : 0, !options.noOffload));
         } catch (NativeException e) {
             throw new StartupException("cannot create tap " + tapName + " in " + nsPath + ": " + e.getMessage(), Main.EXIT_FAILURE, e);
         }
-        Stack stack = new Stack(config, new TapLink(tapFd, GuestTap.maxFrameLength(config)), NanoClock.SYSTEM);
+        Stack stack = new Stack(config, tap, NanoClock.SYSTEM);
         return Serve.run(stack, "tap " + tapName + " in " + nsPath);
     }
 }

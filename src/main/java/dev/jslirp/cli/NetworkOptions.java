@@ -38,6 +38,9 @@ public final class NetworkOptions {
     @Option(names = "--macaddress", paramLabel = "MAC", description = "jslirp's MAC on the virtual link (default 52:55:0a:00:02:02).")
     String gatewayMac;
 
+    @Option(names = "--no-offload", description = "Tap modes: no virtio-net header, so no checksum offload or TSO between guest and jslirp.")
+    boolean noOffload;
+
     @Option(names = "--domain", paramLabel = "NAME", description = "DHCP domain name (option 15).")
     String domain;
 

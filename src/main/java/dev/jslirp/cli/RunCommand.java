@@ -30,6 +30,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new NamespaceGuest(network.toConfig(false, null), tapName, !noConfigure, command).run(stack -> { });
+        return new NamespaceGuest(network.toConfig(false, null), tapName, !noConfigure, command, !network.noOffload).run(stack -> { });
     }
 }

@@ -53,7 +53,7 @@ public final class Stack implements AutoCloseable {
                 List.of(new DhcpService(config, writer, counters), new DnsService(config, writer, counters)));
         this.icmp = new IcmpRelay(config, forwarding, loop, writer, counters);
         iface.handlers(new Interface.Handlers(tcp, udp, icmp));
-        this.rx = ByteBuffer.allocateDirect(Math.max(link.maxFrameLength(), 64));
+        this.rx = ByteBuffer.allocateDirect(Math.max(link.maxReceiveLength(), 64));
         loop.addTimed(tcp);
         loop.addTimed(udp);
         loop.addTimed(icmp);
@@ -102,7 +102,7 @@ public final class Stack implements AutoCloseable {
                 loop.stop();
                 return;
             }
-            iface.receive(rx, 0, n, nowNs);
+            iface.receive(rx, 0, n, link.receivedChecksumTrusted(), nowNs);
         }
     }
 

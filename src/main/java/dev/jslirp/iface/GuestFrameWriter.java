@@ -136,9 +136,24 @@ public final class GuestFrameWriter implements GuestSegmentSink {
     }
 
     @Override
+    public int maxSegmentPayload(int mss) {
+        if ((link.offloads() & Link.OFFLOAD_TSO4) == 0) return mss;
+        int room = Ipv4Packet.MAX_LENGTH - Ipv4Packet.HEADER_LENGTH - TcpSegment.MAX_HEADER_LENGTH;
+        return Math.max(mss, room / mss * mss); // whole segments: the guest sees MSS-sized packets
+    }
+
+    @Override
     public boolean sendSegment(int guestAddr, int guestPort, int peerAddr, int peerPort, int seq, int ack, int flags,
                                int window, int mss, int windowScale, boolean sackPermitted,
                                ByteBuffer data, int dataOffset, int dataLength) {
+        return sendSegment(guestAddr, guestPort, peerAddr, peerPort, seq, ack, flags, window, mss, windowScale,
+                sackPermitted, data, dataOffset, dataLength, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public boolean sendSegment(int guestAddr, int guestPort, int peerAddr, int peerPort, int seq, int ack, int flags,
+                               int window, int mss, int windowScale, boolean sackPermitted,
+                               ByteBuffer data, int dataOffset, int dataLength, int segmentSize) {
         int tcp = IP_PAYLOAD_OFFSET;
         int options = 0;
         if (mss >= 0) options += TcpOptions.emitMss(tx, tcp + TcpSegment.HEADER_LENGTH + options, mss);
@@ -150,8 +165,32 @@ public final class GuestFrameWriter implements GuestSegmentSink {
             tx.put(tcp + headerLength, data, dataOffset, dataLength);
         }
         int length = headerLength + dataLength;
+        if ((link.offloads() & Link.OFFLOAD_CHECKSUM) != 0 && guestMac != MacAddress.BROADCAST) {
+            return sendTcpOffloaded(peerAddr, guestAddr, headerLength, length, dataLength > segmentSize ? segmentSize : 0);
+        }
         TcpSegment.fillChecksum(tx, tcp, length, peerAddr, guestAddr);
         return sendIpv4(peerAddr, guestAddr, Ipv4Packet.PROTOCOL_TCP, length);
+    }
+
+    /**
+     * The guest's kernel completes the checksum (virtio NEEDS_CSUM) and, for a TSO segment,
+     * cuts the payload into {@code gsoSize} pieces: we write one header and never sum the
+     * payload. The checksum field carries the pseudo-header sum, uncomplemented, as a NIC
+     * expects it for a partial checksum.
+     */
+    private boolean sendTcpOffloaded(int src, int dst, int tcpHeaderLength, int tcpLength, int gsoSize) {
+        int partial = ~Checksum.fold(Checksum.pseudoHeaderV4(src, dst, Ipv4Packet.PROTOCOL_TCP, tcpLength)) & 0xFFFF;
+        tx.putShort(IP_PAYLOAD_OFFSET + TcpSegment.CHECKSUM_OFFSET, (short) partial);
+        Ipv4Packet.emit(tx, IP_OFFSET, src, dst, Ipv4Packet.PROTOCOL_TCP, tcpLength, nextIdent(), TTL);
+        EthernetFrame.emit(tx, 0, guestMac, gatewayMac, EthernetFrame.ETHERTYPE_IPV4);
+        int frameLength = IP_PAYLOAD_OFFSET + tcpLength;
+        if (link.sendOffloaded(tx, 0, frameLength, gsoSize, IP_PAYLOAD_OFFSET + tcpHeaderLength,
+                IP_PAYLOAD_OFFSET, TcpSegment.CHECKSUM_OFFSET)) {
+            counters.framesToGuest++;
+            return true;
+        }
+        counters.framesToGuestDropped++;
+        return false;
     }
 
     private boolean sendFragmented(long dstMac, int src, int dst, int protocol, int payloadLength, int id) {

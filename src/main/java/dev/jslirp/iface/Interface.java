@@ -35,6 +35,7 @@ public final class Interface {
     private final ArpPacket arp = new ArpPacket();
     private final Ipv4Packet ip = new Ipv4Packet();
     private final Icmpv4Packet icmp = new Icmpv4Packet();
+    private final dev.jslirp.wire.UdpDatagram udp = new dev.jslirp.wire.UdpDatagram();
     private Handlers handlers;
     private int guestAddr;
 
@@ -56,6 +57,14 @@ public final class Interface {
 
     /** Handles one frame from the guest. The buffer is only read during the call. */
     public void receive(ByteBuffer buf, int offset, int length, long nowNs) {
+        receive(buf, offset, length, false, nowNs);
+    }
+
+    /**
+     * @param checksumTrusted the link says the guest's kernel left the transport checksum for
+     *     the device (virtio NEEDS_CSUM) or declared it valid: do not verify it
+     */
+    public void receive(ByteBuffer buf, int offset, int length, boolean checksumTrusted, long nowNs) {
         counters.framesFromGuest++;
         frame.wrap(buf, offset, length);
         if (!frame.checkLength()) {
@@ -71,7 +80,7 @@ public final class Interface {
         long src = frame.src();
         switch (frame.etherType()) {
             case EthernetFrame.ETHERTYPE_ARP -> onArp(src, nowNs);
-            case EthernetFrame.ETHERTYPE_IPV4 -> onIpv4(src, nowNs);
+            case EthernetFrame.ETHERTYPE_IPV4 -> onIpv4(src, checksumTrusted, nowNs);
             default -> counters.dropUnknownEtherType++;
         }
     }
@@ -107,7 +116,7 @@ public final class Interface {
         counters.arpRequestsAnswered++;
     }
 
-    private void onIpv4(long srcMac, long nowNs) {
+    private void onIpv4(long srcMac, boolean checksumTrusted, long nowNs) {
         ip.wrap(frame.buffer(), frame.payloadOffset(), frame.payloadLength());
         if (!ip.checkLength()) {
             counters.dropIpMalformed++;
@@ -132,6 +141,7 @@ public final class Interface {
                 return;
             }
             counters.datagramsReassembled++;
+            checksumTrusted = false; // offloads never cover fragments
             ip.wrap(reassembled, 0, length);
             if (!ip.checkLength()) {
                 counters.dropIpMalformed++;
@@ -141,8 +151,20 @@ public final class Interface {
         int dst = ip.dst();
         switch (ip.protocol()) {
             case Ipv4Packet.PROTOCOL_ICMP -> onIcmp(nowNs);
-            case Ipv4Packet.PROTOCOL_TCP -> dispatch(handlers.tcp(), dst, nowNs);
-            case Ipv4Packet.PROTOCOL_UDP -> handlers.udp().onGuestPacket(ip, nowNs); // DHCP needs broadcast
+            case Ipv4Packet.PROTOCOL_TCP -> {
+                if (!checksumTrusted && !tcpChecksumOk()) {
+                    counters.dropTcpChecksum++;
+                    return;
+                }
+                dispatch(handlers.tcp(), dst, nowNs);
+            }
+            case Ipv4Packet.PROTOCOL_UDP -> {
+                if (!checksumTrusted && !udpChecksumOk()) {
+                    counters.dropUdpChecksum++;
+                    return;
+                }
+                handlers.udp().onGuestPacket(ip, nowNs); // not dispatch(): DHCP comes broadcast
+            }
             default -> counters.dropUnknownProtocol++;
         }
     }
@@ -200,8 +222,14 @@ public final class Interface {
         }
     }
 
-    /** Checksum helper kept here so handlers don't redo it: true if the L4 checksum over the pseudo-header is right. */
-    static boolean l4ChecksumOk(Ipv4Packet packet) {
-        return Checksum.fold(Checksum.add(packet.pseudoHeaderSum(), packet.buffer(), packet.payloadOffset(), packet.payloadLength())) == 0;
+    /** RFC 9293 §3.1: the checksum covers the pseudo-header and the whole segment. */
+    private boolean tcpChecksumOk() {
+        return Checksum.fold(Checksum.add(ip.pseudoHeaderSum(), ip.buffer(), ip.payloadOffset(), ip.payloadLength())) == 0;
+    }
+
+    /** RFC 768, over the UDP length (which may be shorter than the IP payload); a malformed header is the handler's to count. */
+    private boolean udpChecksumOk() {
+        udp.wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
+        return !udp.checkLength() || udp.verifyChecksum(ip.src(), ip.dst());
     }
 }

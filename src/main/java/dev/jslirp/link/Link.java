@@ -36,6 +36,38 @@ public interface Link extends AutoCloseable {
     /** Largest Ethernet frame (header included, no FCS) this link carries each way. */
     int maxFrameLength();
 
+    /** {@link #offloads()} bit: the link takes frames whose TCP checksum holds only the pseudo-header sum. */
+    int OFFLOAD_CHECKSUM = 1;
+    /** {@link #offloads()} bit: the link takes TCP segments larger than the MTU and splits them (TSO). */
+    int OFFLOAD_TSO4 = 2;
+
+    /** Offloads {@link #sendOffloaded} supports; 0 for links without a virtio-net header. */
+    default int offloads() { return 0; }
+
+    /**
+     * Largest frame {@link #receive} may return: more than {@link #maxFrameLength()} when the
+     * guest hands over TSO segments.
+     */
+    default int maxReceiveLength() { return maxFrameLength(); }
+
+    /**
+     * After {@link #receive}: true when the frame's transport checksum must not be verified,
+     * because the guest kernel left it for the device to complete (virtio NEEDS_CSUM) or
+     * declared it valid. Only links that carry a virtio-net header can say so.
+     */
+    default boolean receivedChecksumTrusted() { return false; }
+
+    /**
+     * Sends a frame whose TCP checksum field holds the pseudo-header sum, to be completed
+     * from {@code checksumStart} (virtio NEEDS_CSUM), optionally as a TSO segment.
+     * @param gsoSize 0 for one segment, else the MSS the payload is split into
+     * @param headerLength Ethernet + IP + TCP header bytes (for TSO)
+     */
+    default boolean sendOffloaded(ByteBuffer buf, int offset, int length, int gsoSize, int headerLength,
+                                  int checksumStart, int checksumOffset) {
+        throw new UnsupportedOperationException("this link has no offloads");
+    }
+
     @Override
     void close();
 }

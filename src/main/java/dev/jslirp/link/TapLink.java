@@ -2,38 +2,96 @@ package dev.jslirp.link;
 
 import dev.jslirp.os.Errno;
 import dev.jslirp.os.Sys;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A tap device (IFF_TAP | IFF_NO_PI): each read() is one frame, each write() one frame.
  * The descriptor is non-blocking; a full tap queue drops the frame (the guest kernel's TCP
  * recovers, as on any lossy link).
+ *
+ * <p>With a virtio-net header (IFF_VNET_HDR, TUNSETOFFLOAD) every frame is preceded by the
+ * 10-byte {@code struct virtio_net_hdr}: the guest kernel then hands us TCP segments of up to
+ * 64 KiB with their checksum left to complete, and we hand it 64 KiB segments it splits
+ * itself, whatever the MTU. The header and the frame travel as two iovecs (readv/writev),
+ * so frames never move to make room for it.
+ * <pre>
+ * | flags 1 | gso_type 1 | hdr_len 2 | gso_size 2 | csum_start 2 | csum_offset 2 |  little-endian
+ * </pre>
  */
 public final class TapLink implements Link {
+    public static final int VNET_HEADER_LENGTH = 10;
+    static final int F_NEEDS_CSUM = 1, F_DATA_VALID = 2;
+    static final int GSO_NONE = 0, GSO_TCPV4 = 1;
+    /** A TSO segment from the guest: 64 KiB of IP plus the Ethernet header. */
+    private static final int MAX_TSO_FRAME = 65535 + 14;
+
     private final int fd;
     private final int maxFrameLength;
+    private final boolean vnet;
+    private final MemorySegment rxHeader, txHeader, rxIov, txIov;
+    private final BufferAddresses addresses = new BufferAddresses();
+    private boolean checksumTrusted;
     public long droppedTooLong, droppedFull, readErrors;
 
     /** @param fd an open, non-blocking tap descriptor; the link owns it */
     public TapLink(int fd, int maxFrameLength) {
+        this(fd, maxFrameLength, false);
+    }
+
+    /** @param vnetHeader the tap was opened with IFF_VNET_HDR (10-byte header) and offloads set */
+    public TapLink(int fd, int maxFrameLength, boolean vnetHeader) {
         this.fd = fd;
         this.maxFrameLength = maxFrameLength;
+        this.vnet = vnetHeader;
+        Arena arena = Arena.ofAuto();
+        MemorySegment block = arena.allocate(2 * 16 + 2 * 16 + 2 * VNET_HEADER_LENGTH, 16);
+        rxIov = block.asSlice(0, 32);
+        txIov = block.asSlice(32, 32);
+        rxHeader = block.asSlice(64, VNET_HEADER_LENGTH);
+        txHeader = block.asSlice(64 + VNET_HEADER_LENGTH, VNET_HEADER_LENGTH);
+        rxIov.set(ValueLayout.JAVA_LONG, 0, rxHeader.address());
+        rxIov.set(ValueLayout.JAVA_LONG, 8, VNET_HEADER_LENGTH);
+        txIov.set(ValueLayout.JAVA_LONG, 0, txHeader.address());
+        txIov.set(ValueLayout.JAVA_LONG, 8, VNET_HEADER_LENGTH);
     }
 
     @Override
     public int pollFd() { return fd; }
 
     @Override
+    public int offloads() { return vnet ? OFFLOAD_CHECKSUM | OFFLOAD_TSO4 : 0; }
+
+    @Override
+    public int maxReceiveLength() { return vnet ? Math.max(maxFrameLength, MAX_TSO_FRAME) : maxFrameLength; }
+
+    @Override
+    public boolean receivedChecksumTrusted() { return checksumTrusted; }
+
+    @Override
     public int receive(ByteBuffer buf, int offset, int capacity) {
-        while (true) {
-            int n = Sys.read(fd, buf, offset, capacity);
-            if (n > 0) return n;
-            if (n == 0) return CLOSED;
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) return NOTHING;
-            if (n == -Errno.EIO || n == -Errno.EBADF) return CLOSED;
-            readErrors++;
-            return NOTHING;
+        int n;
+        if (vnet) {
+            rxIov.set(ValueLayout.JAVA_LONG, 16, addresses.of(buf) + offset);
+            rxIov.set(ValueLayout.JAVA_LONG, 24, capacity);
+            n = Sys.readv(fd, rxIov.address(), 2);
+            if (n > 0) {
+                n -= VNET_HEADER_LENGTH;
+                checksumTrusted = (rxHeader.get(ValueLayout.JAVA_BYTE, 0) & (F_NEEDS_CSUM | F_DATA_VALID)) != 0;
+                if (n <= 0) return NOTHING; // a header without a frame: nothing to do
+            }
+        } else {
+            n = Sys.read(fd, buf, offset, capacity);
         }
+        if (n > 0) return n;
+        if (n == 0) return CLOSED;
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return NOTHING;
+        if (n == -Errno.EIO || n == -Errno.EBADF) return CLOSED;
+        readErrors++;
+        return NOTHING;
     }
 
     @Override
@@ -42,8 +100,38 @@ public final class TapLink implements Link {
             droppedTooLong++;
             return false;
         }
-        int n = Sys.write(fd, buf, offset, length);
-        if (n == length) return true;
+        if (!vnet) return wrote(Sys.write(fd, buf, offset, length), length);
+        txHeader.fill((byte) 0);
+        return writeWithHeader(buf, offset, length);
+    }
+
+    @Override
+    public boolean sendOffloaded(ByteBuffer buf, int offset, int length, int gsoSize, int headerLength,
+                                 int checksumStart, int checksumOffset) {
+        if (!vnet) throw new UnsupportedOperationException("tap without a virtio-net header");
+        if (length > MAX_TSO_FRAME || (gsoSize == 0 && length > maxFrameLength)) {
+            droppedTooLong++;
+            return false;
+        }
+        txHeader.set(ValueLayout.JAVA_BYTE, 0, (byte) F_NEEDS_CSUM);
+        txHeader.set(ValueLayout.JAVA_BYTE, 1, (byte) (gsoSize > 0 ? GSO_TCPV4 : GSO_NONE));
+        txHeader.set(LE_SHORT, 2, (short) headerLength);
+        txHeader.set(LE_SHORT, 4, (short) gsoSize);
+        txHeader.set(LE_SHORT, 6, (short) checksumStart);
+        txHeader.set(LE_SHORT, 8, (short) checksumOffset);
+        return writeWithHeader(buf, offset, length);
+    }
+
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private boolean writeWithHeader(ByteBuffer buf, int offset, int length) {
+        txIov.set(ValueLayout.JAVA_LONG, 16, addresses.of(buf) + offset);
+        txIov.set(ValueLayout.JAVA_LONG, 24, length);
+        return wrote(Sys.writev(fd, txIov.address(), 2), VNET_HEADER_LENGTH + length);
+    }
+
+    private boolean wrote(int n, int expected) {
+        if (n == expected) return true;
         droppedFull++;
         return false;
     }

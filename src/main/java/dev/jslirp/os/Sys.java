@@ -34,6 +34,10 @@ public final class Sys {
             FunctionDescriptor.of(LONG, INT, LONG, LONG));
     private static final MethodHandle WRITE = Native.errnoCall("write",
             FunctionDescriptor.of(LONG, INT, LONG, LONG));
+    private static final MethodHandle READV = Native.errnoCall("readv",
+            FunctionDescriptor.of(LONG, INT, LONG, INT));
+    private static final MethodHandle WRITEV = Native.errnoCall("writev",
+            FunctionDescriptor.of(LONG, INT, LONG, INT));
     private static final MethodHandle CLOSE = Native.errnoCall("close",
             FunctionDescriptor.of(INT, INT));
     private static final MethodHandle FCNTL = Native.errnoCall("fcntl",
@@ -78,6 +82,29 @@ public final class Sys {
     private static int read(Native.Scratch s, int fd, long address, int length) {
         try {
             return Native.result((long) READ.invokeExact(s.errno, fd, address, (long) length), s.errno);
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    /**
+     * readv(2) into {@code count} iovecs at native address {@code iov} (struct iovec: base
+     * pointer, then length, 8 bytes each). The caller fills the iovecs; nothing is allocated.
+     */
+    public static int readv(int fd, long iov, int count) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) READV.invokeExact(s.errno, fd, iov, count), s.errno);
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+    }
+
+    /** writev(2) from {@code count} iovecs at native address {@code iov}; see {@link #readv}. */
+    public static int writev(int fd, long iov, int count) {
+        Native.Scratch s = Native.scratch();
+        try {
+            return Native.result((long) WRITEV.invokeExact(s.errno, fd, iov, count), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }

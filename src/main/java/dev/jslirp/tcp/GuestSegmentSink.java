@@ -24,4 +24,23 @@ public interface GuestSegmentSink {
                         int seq, int ack, int flags, int window,
                         int mss, int windowScale, boolean sackPermitted,
                         ByteBuffer data, int dataOffset, int dataLength);
+
+    /**
+     * Most payload one segment may carry for a connection whose MSS is {@code mss}: the MSS,
+     * or up to 64 KiB when the link splits large segments for the guest (TSO).
+     */
+    default int maxSegmentPayload(int mss) { return mss; }
+
+    /**
+     * As {@link #sendSegment(int, int, int, int, int, int, int, int, int, int, boolean, ByteBuffer, int, int)},
+     * for data that may exceed the MSS (only up to {@link #maxSegmentPayload}).
+     * @param segmentSize the connection's MSS: the size the link cuts a larger payload into
+     */
+    default boolean sendSegment(int guestAddr, int guestPort, int peerAddr, int peerPort,
+                                int seq, int ack, int flags, int window,
+                                int mss, int windowScale, boolean sackPermitted,
+                                ByteBuffer data, int dataOffset, int dataLength, int segmentSize) {
+        return sendSegment(guestAddr, guestPort, peerAddr, peerPort, seq, ack, flags, window, mss, windowScale,
+                sackPermitted, data, dataOffset, dataLength);
+    }
 }

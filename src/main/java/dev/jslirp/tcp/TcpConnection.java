@@ -691,6 +691,7 @@ public final class TcpConnection {
     /** Data within the guest's window, then our FIN once the host hit EOF and all data is out. */
     private void sendFromBuffer(long nowNs) {
         int finSeq = sndBufSeq + sendBuffer.length();
+        int segmentLimit = sink.maxSegmentPayload(sndMss); // above the MSS only when the link does TSO
         while (true) {
             int unsent = Seq.diff(finSeq, sndNxt);
             if (unsent < 0 || (unsent == 0 && !hostEof)) break; // FIN sent, or nothing to send
@@ -701,7 +702,7 @@ public final class TcpConnection {
                     if (!probeWindow) break;
                     usable = 1; // RFC 9293 §3.8.6.1: one byte beyond a zero window
                 }
-                n = Math.min(unsent, Math.min(usable, sndMss));
+                n = Math.min(unsent, Math.min(usable, segmentLimit));
             }
             probeWindow = false;
             // Linux accepts a bare FIN at a zero window, so the FIN does not wait for one.
@@ -760,7 +761,7 @@ public final class TcpConnection {
         if ((flags & TcpSegment.ACK) != 0) ackNeeded = false;
         // A false return means the frame was lost on the way; the timer recovers.
         sink.sendSegment(guestAddr, guestPort, peerAddr, peerPort, seq, ack, flags, window,
-                mss, windowScale, false, data, dataOffset, dataLength);
+                mss, windowScale, false, data, dataOffset, dataLength, sndMss);
     }
 
     /** Window field of a SYN or SYN-ACK: never scaled (RFC 7323 §2.2). */
