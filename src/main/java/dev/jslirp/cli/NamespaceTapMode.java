@@ -25,7 +25,13 @@ final class NamespaceTapMode {
     private final String target;
     private final String tapName;
 
-    NamespaceTapMode(NetworkOptions options, boolean configure, String netnsType, String target, String tapName) {
+    private final Slirp4netnsOptions slirp;
+    private final OperatorOptions operatorOptions;
+
+    NamespaceTapMode(NetworkOptions options, boolean configure, String netnsType, String target, String tapName,
+                     Slirp4netnsOptions slirp, OperatorOptions operatorOptions) {
+        this.slirp = slirp;
+        this.operatorOptions = operatorOptions;
         this.options = options;
         this.configure = configure;
         this.netnsType = netnsType;
@@ -45,13 +51,39 @@ final class NamespaceTapMode {
             case "path" -> target;
             default -> throw new IllegalArgumentException("--netns-type must be pid or path, got '" + netnsType + "'");
         };
+        Slirp4netnsCompat compat = Slirp4netnsCompat.check(slirp, configure);
+        Operators operators = new Operators(operatorOptions, options.allowRules());
         int tapFd;
         try {
-            tapFd = Namespaces.runInNetns(nsPath, () -> GuestTap.create(tapName, config, configure ? config.guestAddr() : 0));
+            tapFd = Namespaces.runInNetns(nsPath, () -> {
+                int fd = GuestTap.create(tapName, config, configure ? config.guestAddr() : 0);
+                if (compat.tapMac() != 0) {
+                    try (dev.jslirp.os.NetConfig net = new dev.jslirp.os.NetConfig()) {
+                        net.setMac(tapName, compat.tapMac());
+                    } catch (RuntimeException e) {
+                        dev.jslirp.os.Sys.close(fd);
+                        throw e;
+                    }
+                }
+                return fd;
+            });
         } catch (NativeException e) {
             throw new StartupException("cannot create tap " + tapName + " in " + nsPath + ": " + e.getMessage(), Main.EXIT_FAILURE, e);
         }
-        Stack stack = new Stack(config, new TapLink(tapFd, GuestTap.maxFrameLength(config)), NanoClock.SYSTEM);
+        dev.jslirp.link.Link link = operators.link(new TapLink(tapFd, GuestTap.maxFrameLength(config)));
+        Stack stack = new Stack(config, link, NanoClock.SYSTEM, operators.forwarding(config, !slirp.disableDns));
+        compat.configure(stack);
+        try {
+            stack.bindForwards();
+            operators.attach(stack);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            stack.close();
+            throw new StartupException(e.getMessage(), Main.EXIT_FAILURE, e);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        compat.beforeRun(stack);
         return Serve.run(stack, "tap " + tapName + " in " + nsPath);
     }
 }
