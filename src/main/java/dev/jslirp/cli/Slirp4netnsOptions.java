@@ -32,7 +32,7 @@ public final class Slirp4netnsOptions {
     String macAddress;
 
     @Option(names = "--enable-sandbox",
-            description = "Confine jslirp once set up: no_new_privs and a Landlock policy allowing no file access (best effort, logged).")
+            description = "Confine jslirp once set up: no_new_privs (logged; no mount namespace or Landlock file policy in a JVM yet).")
     boolean enableSandbox;
 
     @Option(names = "--enable-seccomp", description = "Accepted; applies no_new_privs (no syscall filter yet; logged).")
