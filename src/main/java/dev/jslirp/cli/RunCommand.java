@@ -38,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network = new NetworkOptions();
 
+    @Mixin
+    OperatorOptions operatorOptions = new OperatorOptions();
+
     @Option(names = "--tap", paramLabel = "NAME", description = "Name of the guest's interface (default eth0).")
     String tapName = "eth0";
 
@@ -88,7 +91,16 @@ final class RunCommand implements Callable<Integer> {
             throw new StartupException("cannot create the guest namespace: " + e.getCause().getMessage()
                     + (Privileges.geteuid() != 0 ? " (jslirp run needs root for now)" : ""), Main.EXIT_FAILURE, e);
         }
-        Stack stack = new Stack(config, new TapLink(fd, GuestTap.maxFrameLength(config)), NanoClock.SYSTEM);
+        Operators operators = new Operators(operatorOptions, network.allowRules());
+        Stack stack = new Stack(config, operators.link(new TapLink(fd, GuestTap.maxFrameLength(config))), NanoClock.SYSTEM,
+                operators.forwarding(config, true));
+        try {
+            stack.bindForwards();
+            operators.attach(stack);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            stack.close();
+            throw new StartupException(e.getMessage(), Main.EXIT_FAILURE, e);
+        }
         synchronized (stackRef) {
             stackRef[0] = stack;
             stackRef.notifyAll();
