@@ -62,7 +62,11 @@ final class DemoCommand implements Callable<Integer> {
                     + " (knows " + DEMO_NAME + ")");
             int[] forwardPort = new int[1];
             Thread[] hostSide = new Thread[1];
-            int status = new NamespaceGuest(config, "eth0", false, List.of("/bin/sh", "-c", script), true).run(stack -> {
+            int status = new NamespaceGuest(config, "eth0", false, List.of("/bin/sh", "-c", script), true).run(tap -> {
+                Stack stack = new Stack(config, tap, dev.jslirp.time.NanoClock.SYSTEM);
+                stack.bindForwards();
+                return stack;
+            }, stack -> {
                 forwardPort[0] = stack.tcp().boundPort(0);
                 say("host: port forward 127.0.0.1:" + forwardPort[0] + " -> guest:" + GUEST_PORT);
                 hostSide[0] = Thread.ofPlatform().daemon().start(() -> fetchFromGuest(dir, forwardPort[0]));

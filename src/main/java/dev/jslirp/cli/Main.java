@@ -38,6 +38,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--netns-type", paramLabel = "pid|path", description = "How to read the first operand (default pid).")
     String netnsType = "pid";
 
+    @Mixin
+    Slirp4netnsOptions slirp4netns = new Slirp4netnsOptions();
+
+    @Mixin
+    OperatorOptions operators = new OperatorOptions();
+
     @Parameters(arity = "0..2", paramLabel = "PID|PATH TAPNAME", description = "Target namespace and tap name (slirp4netns form).")
     List<String> operands = List.of();
 
@@ -47,7 +53,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "expected PID|PATH TAPNAME (slirp4netns form), or a mode: run, demo. See --help.");
         }
-        return new NamespaceTapMode(network, configure, netnsType, operands.get(0), operands.get(1)).run();
+        return new NamespaceTapMode(network, configure, netnsType, operands.get(0), operands.get(1), slirp4netns, operators).run();
     }
 
     public static void main(String[] args) {

@@ -49,9 +49,10 @@ final class NamespaceGuest {
     /**
      * Runs the command against a stack serving its tap; returns the command's exit status
      * (128+N for a signal, as a shell reports it).
+     * @param stackFactory builds the stack around the tap (binding forwards; may throw StartupException)
      * @param onServing called with the stack once forwards are bound, before the command starts
      */
-    int run(Consumer<Stack> onServing) {
+    int run(java.util.function.Function<TapLink, Stack> stackFactory, Consumer<Stack> onServing) {
         Path resolv = writeResolvConf(config);
         CompletableFuture<TapLink> tapLink = new CompletableFuture<>();
         CompletableFuture<Stack> ready = new CompletableFuture<>();
@@ -84,7 +85,7 @@ final class NamespaceGuest {
             throw new StartupException("cannot create the guest namespace: " + e.getCause().getMessage()
                     + (Privileges.geteuid() != 0 ? " (jslirp run needs root for now)" : ""), Main.EXIT_FAILURE, e);
         }
-        Stack stack = new Stack(config, tap, NanoClock.SYSTEM);
+        Stack stack = stackFactory.apply(tap);
         int served;
         try {
             String what = String.join(" ", command);

@@ -25,7 +25,13 @@ final class NamespaceTapMode {
     private final String target;
     private final String tapName;
 
-    NamespaceTapMode(NetworkOptions options, boolean configure, String netnsType, String target, String tapName) {
+    private final Slirp4netnsOptions slirp;
+    private final OperatorOptions operatorOptions;
+
+    NamespaceTapMode(NetworkOptions options, boolean configure, String netnsType, String target, String tapName,
+                     Slirp4netnsOptions slirp, OperatorOptions operatorOptions) {
+        this.slirp = slirp;
+        this.operatorOptions = operatorOptions;
         this.options = options;
         this.configure = configure;
         this.netnsType = netnsType;
@@ -45,13 +51,27 @@ final class NamespaceTapMode {
             case "path" -> target;
             default -> throw new IllegalArgumentException("--netns-type must be pid or path, got '" + netnsType + "'");
         };
+        Slirp4netnsCompat compat = Slirp4netnsCompat.check(slirp, configure);
+        Operators operators = new Operators(operatorOptions, options.allowRules());
         TapLink tap;
         try {
-            tap = Namespaces.runInNetns(nsPath, () -> GuestTap.create(tapName, config, configure ? config.guestAddr() : 0, !options.noOffload));
+            tap = Namespaces.runInNetns(nsPath, () -> {
+                TapLink created = GuestTap.create(tapName, config, configure ? config.guestAddr() : 0, !options.noOffload);
+                if (compat.tapMac() != 0) {
+                    try (dev.jslirp.os.NetConfig net = new dev.jslirp.os.NetConfig()) {
+                        net.setMac(tapName, compat.tapMac());
+                    } catch (RuntimeException e) {
+                        created.close();
+                        throw e;
+                    }
+                }
+                return created;
+            });
         } catch (NativeException e) {
             throw new StartupException("cannot create tap " + tapName + " in " + nsPath + ": " + e.getMessage(), Main.EXIT_FAILURE, e);
         }
-        Stack stack = new Stack(config, tap, NanoClock.SYSTEM);
+        Stack stack = operators.stack(config, tap, !slirp.disableDns, compat::configure);
+        compat.beforeRun(stack);
         return Serve.run(stack, "tap " + tapName + " in " + nsPath);
     }
 }

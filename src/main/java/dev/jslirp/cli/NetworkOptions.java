@@ -35,11 +35,17 @@ public final class NetworkOptions {
     @Option(names = "--disable-host-loopback", description = "The gateway address does not reach the host's loopback.")
     boolean disableHostLoopback;
 
-    @Option(names = "--macaddress", paramLabel = "MAC", description = "jslirp's MAC on the virtual link (default 52:55:0a:00:02:02).")
+    @Option(names = "--gateway-mac", paramLabel = "MAC", description = "jslirp's MAC on the virtual link (default 52:55:0a:00:02:02).")
     String gatewayMac;
 
     @Option(names = "--no-offload", description = "Tap modes: no virtio-net header, so no checksum offload or TSO between guest and jslirp.")
     boolean noOffload;
+
+    @Option(names = "--allow", paramLabel = "RULE",
+            description = "Egress allow-list: only matching outside destinations are reached (implies open; DNS always passes). "
+                    + "RULE is PROTO:TARGET[:PORTS], PROTO tcp|udp|icmp|any, TARGET ADDR, CIDR or name=NAME, e.g. "
+                    + "tcp:198.51.100.0/24:80-443, udp:198.51.100.2:53, tcp:name=www.example.test:443. Repeatable; ';' separates several.")
+    List<String> allow = new ArrayList<>();
 
     @Option(names = "--domain", paramLabel = "NAME", description = "DHCP domain name (option 15).")
     String domain;
@@ -56,9 +62,12 @@ public final class NetworkOptions {
         if (Boolean.TRUE.equals(open) && Boolean.TRUE.equals(restricted)) {
             throw new IllegalArgumentException("--open and --restricted contradict each other");
         }
+        if (!allow.isEmpty() && (Boolean.TRUE.equals(open) || Boolean.TRUE.equals(restricted))) {
+            throw new IllegalArgumentException("--allow is its own mode, between --restricted and --open: give it alone");
+        }
         Config.Builder b = Config.builder();
         if (cidr != null) b.network = parseOr("--cidr", () -> Ipv4Cidr.parse(cidr));
-        b.open = Boolean.TRUE.equals(open) || (openByDefault && !Boolean.TRUE.equals(restricted));
+        b.open = Boolean.TRUE.equals(open) || (openByDefault && !Boolean.TRUE.equals(restricted)) || !allow.isEmpty();
         b.hostLoopback = !disableHostLoopback;
         if (mtu != null) b.mtu = mtu;
         if (guestAddr != null) b.guestAddr = b.network.host(guestAddr);
@@ -76,6 +85,14 @@ public final class NetworkOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid network configuration: " + e.getMessage(), e);
         }
+    }
+
+    /** The {@code --allow} rules, or null when none was given (no policy). */
+    List<dev.jslirp.config.EgressRule> allowRules() {
+        if (allow.isEmpty()) return null;
+        List<dev.jslirp.config.EgressRule> rules = new ArrayList<>();
+        for (String a : allow) rules.addAll(parseOr("--allow", () -> dev.jslirp.config.EgressRule.parseList(a)));
+        return rules;
     }
 
     private static <T> T parseOr(String option, java.util.function.Supplier<T> parse) {

@@ -1,5 +1,6 @@
 package dev.jslirp.cli;
 
+import dev.jslirp.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +20,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network = new NetworkOptions();
 
+    @Mixin
+    OperatorOptions operatorOptions = new OperatorOptions();
+
     @Option(names = "--tap", paramLabel = "NAME", description = "Name of the guest's interface (default eth0).")
     String tapName = "eth0";
 
@@ -30,6 +34,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new NamespaceGuest(network.toConfig(false, null), tapName, !noConfigure, command, !network.noOffload).run(stack -> { });
+        Config config = network.toConfig(false, null);
+        Operators operators = new Operators(operatorOptions, network.allowRules());
+        return new NamespaceGuest(config, tapName, !noConfigure, command, !network.noOffload)
+                .run(tap -> operators.stack(config, tap, true, stack -> { }), stack -> { });
     }
 }

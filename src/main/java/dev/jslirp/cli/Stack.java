@@ -39,15 +39,24 @@ public final class Stack implements AutoCloseable {
     private final UdpNat udp;
     private final IcmpRelay icmp;
     private final ByteBuffer rx;
+    private final Forwarding forwarding;
+    private final java.util.List<Runnable> beforeRun = new java.util.ArrayList<>();
+    private final java.util.List<AutoCloseable> closeWith = new java.util.ArrayList<>();
     private volatile boolean linkClosed;
+    private boolean forwardsBound;
 
     public Stack(Config config, Link link, NanoClock clock) {
+        this(config, link, clock, new Forwarding(config));
+    }
+
+    /** With a Forwarding of the caller's (an egress policy, DNS forwarding off). */
+    public Stack(Config config, Link link, NanoClock clock, Forwarding forwarding) {
         this.config = config;
+        this.forwarding = forwarding;
         this.link = link;
         this.loop = new EventLoop(clock);
         this.writer = new GuestFrameWriter(link, counters, config.gatewayMac(), config.gateway(), config.mtu());
         this.iface = new Interface(config, counters, writer, new Ipv4Reassembler());
-        Forwarding forwarding = new Forwarding(config);
         this.tcp = new TcpNat(config, forwarding, loop, writer, counters);
         this.udp = new UdpNat(config, forwarding, loop, writer, counters,
                 List.of(new DhcpService(config, writer, counters), new DnsService(config, writer, counters)));
@@ -66,6 +75,8 @@ public final class Stack implements AutoCloseable {
 
     /** Binds the host ports of every forward. @throws IllegalStateException naming the rule that failed */
     public void bindForwards() {
+        if (forwardsBound) return; // a mode may bind early (the API's ids follow the bound forwards)
+        forwardsBound = true;
         tcp.bindForwards();
         udp.bindForwards();
     }
@@ -84,9 +95,18 @@ public final class Stack implements AutoCloseable {
 
     public Config config() { return config; }
 
+    public Forwarding forwarding() { return forwarding; }
+
+    /** Runs {@code r} on the loop's thread just before the loop starts (ready notification, sandboxing). */
+    public void beforeRun(Runnable r) { beforeRun.add(r); }
+
+    /** Closes {@code c} when the stack closes, before the NAT engines (API socket, metrics, audit log). */
+    public void closeWith(AutoCloseable c) { closeWith.add(c); }
+
     /** Serves the guest until the link closes or {@link EventLoop#stop} is called. */
     public void run() {
         if (link.pollFd() >= 0) loop.register(link.pollFd(), Epoll.EPOLLIN, Kinds.LINK, 0);
+        for (Runnable r : beforeRun) r.run();
         loop.run();
     }
 
@@ -109,6 +129,13 @@ public final class Stack implements AutoCloseable {
     @Override
     public void close() {
         long nowNs = loop.clock().nanoTime();
+        for (AutoCloseable c : closeWith) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.getLogger("jslirp").log(System.Logger.Level.WARNING, "closing " + c + ": " + e);
+            }
+        }
         tcp.abortAll(nowNs);
         tcp.closeListeners();
         udp.closeAll();

@@ -9,6 +9,10 @@ public final class Kinds {
     public static final int UDP_LISTENER = 4;
     public static final int ICMP_SOCKET = 5;
     public static final int CONTROL = 6;
+    /** slirp4netns's --exit-fd: readable or hung up means stop. */
+    public static final int EXIT_FD = 7;
+    /** The API socket's listener (index 0) and its connections (index = connection slot). */
+    public static final int API_LISTENER = 8, API_CLIENT = 9;
 
     private Kinds() {}
 }

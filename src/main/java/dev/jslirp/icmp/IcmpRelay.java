@@ -2,6 +2,8 @@ package dev.jslirp.icmp;
 
 import dev.jslirp.config.Config;
 import dev.jslirp.flow.FlowKeyTable;
+import dev.jslirp.flow.FlowObserver;
+import dev.jslirp.flow.FlowVisitor;
 import dev.jslirp.flow.Forwarding;
 import dev.jslirp.flow.IndexPool;
 import dev.jslirp.host.EventLoop;
@@ -48,6 +50,8 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
     private final IndexPool pool;
     private final int[] fd, guestAddr, guestIdent, peerAddr, hostIdent;
     private final long[] lastActiveNs;
+    private final long[] openedNs;
+    private FlowObserver observer = FlowObserver.NONE;
     private final ByteBuffer rx = ByteBuffer.allocateDirect(Ipv4Packet.MAX_LENGTH);
     private final Icmpv4Packet icmp = new Icmpv4Packet();
     private final Ipv4Packet ip = new Ipv4Packet();
@@ -72,6 +76,7 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
         peerAddr = new int[max];
         hostIdent = new int[max];
         lastActiveNs = new long[max];
+        openedNs = new long[max];
         loop.handler(Kinds.ICMP_SOCKET, this);
         if (config.open()) {
             switch (mode) {
@@ -85,6 +90,18 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
     }
 
     public Mode mode() { return mode; }
+
+    /** Told of every flow opened, refused and closed (audit log); {@link FlowObserver#NONE} by default. */
+    public void observer(FlowObserver o) { observer = o; }
+
+    /** Visits every live echo flow (flow table API); ports are the guest's echo identifier and 0. */
+    public void forEachFlow(FlowVisitor visitor) {
+        for (int flow = 0; flow < pool.capacity(); flow++) {
+            if (!pool.inUse(flow)) continue;
+            visitor.flow(Ipv4Packet.PROTOCOL_ICMP, guestAddr[flow], guestIdent[flow], peerAddr[flow], 0, peerAddr[flow], 0,
+                    false, "active", 0, 0, openedNs[flow]);
+        }
+    }
 
     private static Mode probe() {
         int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_DGRAM | Sockets.NONBLOCK_CLOEXEC, Sockets.IPPROTO_ICMP);
@@ -107,10 +124,15 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
             counters.dropIcmpUnsupported++;
             return;
         }
-        long target = forwarding.target(Ipv4Packet.PROTOCOL_ICMP, packet.dst(), 0);
-        if (target == Forwarding.DENIED) {
+        long target = forwarding.target(Ipv4Packet.PROTOCOL_ICMP, packet.dst(), 0, nowNs);
+        if (Forwarding.denied(target)) {
             counters.dropIcmpUnsupported++;
-            if (!config.open()) {
+            boolean byPolicy = target == Forwarding.DENIED_BY_POLICY;
+            if (table.get(Ipv4Packet.PROTOCOL_ICMP, packet.src(), icmp.ident(), packet.dst(), 0) < 0) {
+                observer.denied(Ipv4Packet.PROTOCOL_ICMP, packet.src(), icmp.ident(), packet.dst(), 0,
+                        byPolicy ? FlowObserver.DENIED_BY_POLICY : FlowObserver.DENIED_BY_MODE, nowNs);
+            }
+            if (!config.open() || byPolicy) {
                 writer.sendIcmpError(Icmpv4Packet.TYPE_DEST_UNREACHABLE, Icmpv4Packet.CODE_ADMIN_PROHIBITED, packet.dst(), packet);
             }
             return;
@@ -155,7 +177,9 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
         peerAddr[flow] = pAddr;
         hostIdent[flow] = mode == Mode.RAW_SOCKET ? (nextRawIdent = (nextRawIdent + 1) & 0xFFFF) : gIdent;
         lastActiveNs[flow] = nowNs;
+        openedNs[flow] = nowNs;
         table.put(Ipv4Packet.PROTOCOL_ICMP, gAddr, gIdent, pAddr, 0, flow);
+        observer.opened(Ipv4Packet.PROTOCOL_ICMP, gAddr, gIdent, pAddr, 0, false, nowNs);
         loop.register(s, Epoll.EPOLLIN, Kinds.ICMP_SOCKET, flow);
         nextDeadlineNs = Math.min(nextDeadlineNs, nowNs + idleTimeoutNs);
         return flow;
@@ -206,6 +230,7 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
     }
 
     private void close(int flow) {
+        observer.closed(Ipv4Packet.PROTOCOL_ICMP, guestAddr[flow], guestIdent[flow], peerAddr[flow], 0, 0, 0, loop.clock().nanoTime());
         table.remove(Ipv4Packet.PROTOCOL_ICMP, guestAddr[flow], guestIdent[flow], peerAddr[flow], 0);
         loop.unregister(fd[flow]);
         Sys.close(fd[flow]);

@@ -3,6 +3,8 @@ package dev.jslirp.tcp;
 import dev.jslirp.config.Config;
 import dev.jslirp.config.HostForward;
 import dev.jslirp.flow.FlowKeyTable;
+import dev.jslirp.flow.FlowObserver;
+import dev.jslirp.flow.FlowVisitor;
 import dev.jslirp.flow.Forwarding;
 import dev.jslirp.flow.IndexPool;
 import dev.jslirp.host.EventLoop;
@@ -56,6 +58,10 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final HostTcpSocket[] sockets;
     private final int[] guestAddr, guestPort, peerAddr, peerPort;
     private final long[] connectDeadlineNs;
+    private final long[] openedNs;
+    private final boolean[] inbound;
+    private FlowObserver observer = FlowObserver.NONE;
+    private int outboundAddr;
     private final ByteBuffer scratch;
     private final TcpSegment seg = new TcpSegment();
     private final TcpOptions options = new TcpOptions();
@@ -89,6 +95,8 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         peerAddr = new int[max];
         peerPort = new int[max];
         connectDeadlineNs = new long[max];
+        openedNs = new long[max];
+        inbound = new boolean[max];
         scratch = ByteBuffer.allocateDirect(Math.max(65536, tcpConfig.mss()));
         loop.handler(Kinds.TCP_SOCKET, this);
         loop.handler(Kinds.TCP_LISTENER, this::onListenerReady);
@@ -104,18 +112,69 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         listenerFd = new int[rules.size()];
         listenerRule = rules.toArray(new HostForward[0]);
         for (int i = 0; i < rules.size(); i++) {
-            HostForward rule = rules.get(i);
-            int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.NONBLOCK_CLOEXEC, 0);
-            if (s < 0) throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-s));
-            Sockets.setsockopt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
-            int r = Sockets.bindInet(s, rule.hostAddr(), rule.hostPort());
-            if (r >= 0) r = Sockets.listen(s, Sockets.SOMAXCONN);
-            if (r < 0) {
-                Sys.close(s);
-                throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-r));
+            listenerFd[i] = -1;
+            listenerFd[i] = listen(rules.get(i), i);
+        }
+    }
+
+    private int listen(HostForward rule, int index) {
+        int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.NONBLOCK_CLOEXEC, 0);
+        if (s < 0) throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-s));
+        Sockets.setsockopt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+        int r = Sockets.bindInet(s, rule.hostAddr(), rule.hostPort());
+        if (r >= 0) r = Sockets.listen(s, Sockets.SOMAXCONN);
+        if (r < 0) {
+            Sys.close(s);
+            throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-r));
+        }
+        loop.register(s, Epoll.EPOLLIN, Kinds.TCP_LISTENER, index);
+        return s;
+    }
+
+    /**
+     * Adds a forward while running (the API's add_hostfwd): binds and listens at once.
+     * @return its listener index, for {@link #removeForward} and {@link #boundPort}
+     * @throws IllegalStateException naming the rule when the port cannot be bound
+     */
+    public int addForward(HostForward rule) {
+        int index = listenerFd.length;
+        int s = listen(rule, index);
+        listenerFd = java.util.Arrays.copyOf(listenerFd, index + 1);
+        listenerRule = java.util.Arrays.copyOf(listenerRule, index + 1);
+        listenerFd[index] = s;
+        listenerRule[index] = rule;
+        return index;
+    }
+
+    /** Closes a forward's listener; connections it already accepted go on. @return false if there was none */
+    public boolean removeForward(int index) {
+        if (index < 0 || index >= listenerFd.length || listenerFd[index] < 0) return false;
+        loop.unregister(listenerFd[index]);
+        Sys.close(listenerFd[index]);
+        listenerFd[index] = -1;
+        return true;
+    }
+
+    /** Told of every flow opened, refused and closed (audit log); {@link FlowObserver#NONE} by default. */
+    public void observer(FlowObserver o) { observer = o; }
+
+    /** Binds outbound host sockets to this address first (slirp4netns --outbound-addr); 0 = the kernel chooses. */
+    public void outboundAddr(int addr) { outboundAddr = addr; }
+
+    /** Visits every live flow (flow table API). */
+    public void forEachFlow(FlowVisitor visitor) {
+        InetSockAddr host = new InetSockAddr();
+        for (int flow = 0; flow < pool.capacity(); flow++) {
+            if (!pool.inUse(flow) || connections[flow] == null) continue;
+            TcpConnection c = connections[flow];
+            int hAddr = 0, hPort = 0;
+            if (Sockets.getpeername(sockets[flow].fd(), host) >= 0) {
+                hAddr = host.addr();
+                hPort = host.port();
             }
-            listenerFd[i] = s;
-            loop.register(s, Epoll.EPOLLIN, Kinds.TCP_LISTENER, i);
+            visitor.flow(Ipv4Packet.PROTOCOL_TCP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow], hAddr, hPort,
+                    inbound[flow], connectDeadlineNs[flow] != Long.MAX_VALUE ? "CONNECTING" : c.state().name(),
+                    c.bytesFromGuest(), c.bytesToGuest(), openedNs[flow]);
         }
     }
 
@@ -158,9 +217,11 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     private void openFromGuest(Ipv4Packet ip, long nowNs) {
-        long target = forwarding.target(Ipv4Packet.PROTOCOL_TCP, ip.dst(), seg.dstPort());
-        if (target == Forwarding.DENIED) {
+        long target = forwarding.target(Ipv4Packet.PROTOCOL_TCP, ip.dst(), seg.dstPort(), nowNs);
+        if (Forwarding.denied(target)) {
             counters.dropTcpDenied++;
+            observer.denied(Ipv4Packet.PROTOCOL_TCP, ip.src(), seg.srcPort(), ip.dst(), seg.dstPort(),
+                    target == Forwarding.DENIED ? FlowObserver.DENIED_BY_MODE : FlowObserver.DENIED_BY_POLICY, nowNs);
             sendResetFor(ip);
             return;
         }
@@ -184,9 +245,14 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             return;
         }
         Sockets.setsockopt(s, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
+        if (outboundAddr != 0 && !dev.jslirp.wire.Ipv4Address.isLoopback(Forwarding.addrOf(target))) {
+            Sockets.bindInet(s, outboundAddr, 0); // on failure connect picks the address, as without the option
+        }
         TcpConnection c = newConnection(flow, s, ip.src(), seg.srcPort(), ip.dst(), seg.dstPort());
         c.acceptGuestSyn(seg, options, issRandom.nextInt());
         flowsOpened++;
+        openedNs[flow] = nowNs;
+        observer.opened(Ipv4Packet.PROTOCOL_TCP, ip.src(), seg.srcPort(), ip.dst(), seg.dstPort(), false, nowNs);
         int r = Sockets.connectInet(s, Forwarding.addrOf(target), Forwarding.portOf(target));
         if (r == 0) {
             c.onHostConnected(nowNs);
@@ -210,6 +276,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         peerAddr[flow] = pAddr;
         peerPort[flow] = pPort;
         connectDeadlineNs[flow] = Long.MAX_VALUE;
+        inbound[flow] = false;
         table.put(Ipv4Packet.PROTOCOL_TCP, gAddr, gPort, pAddr, pPort, flow);
         TcpConnection c = new TcpConnection(tcpConfig, writer, sockets[flow], scratch, gAddr, gPort, pAddr, pPort);
         connections[flow] = c;
@@ -288,6 +355,9 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             Sockets.setsockopt(s, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
             TcpConnection c = newConnection(flow, s, gAddr, rule.guestPort(), config.gateway(), pPort);
             flowsOpened++;
+            openedNs[flow] = nowNs;
+            inbound[flow] = true;
+            observer.opened(Ipv4Packet.PROTOCOL_TCP, gAddr, rule.guestPort(), config.gateway(), pPort, true, nowNs);
             c.openToGuest(issRandom.nextInt(), nowNs);
             afterEvent(flow, nowNs);
         }
@@ -347,6 +417,9 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             connectDeadlineNs[flow] = Long.MAX_VALUE;
         }
         sockets[flow].close(false);
+        TcpConnection c = connections[flow];
+        observer.closed(Ipv4Packet.PROTOCOL_TCP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow],
+                c.bytesFromGuest(), c.bytesToGuest(), loop.clock().nanoTime());
         table.remove(Ipv4Packet.PROTOCOL_TCP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow]);
         connections[flow] = null;
         pool.release(flow);
@@ -363,6 +436,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
 
     public void closeListeners() {
         for (int s : listenerFd) {
+            if (s < 0) continue;
             loop.unregister(s);
             Sys.close(s);
         }

@@ -3,6 +3,8 @@ package dev.jslirp.udp;
 import dev.jslirp.config.Config;
 import dev.jslirp.config.HostForward;
 import dev.jslirp.flow.FlowKeyTable;
+import dev.jslirp.flow.FlowObserver;
+import dev.jslirp.flow.FlowVisitor;
 import dev.jslirp.flow.Forwarding;
 import dev.jslirp.flow.IndexPool;
 import dev.jslirp.host.EventLoop;
@@ -58,6 +60,10 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final IndexPool pool;
     private final int[] fd, guestAddr, guestPort, peerAddr, peerPort, listener, hostPeerAddr, hostPeerPort;
     private final long[] lastActiveNs;
+    private final long[] openedNs;
+    private FlowObserver observer = FlowObserver.NONE;
+    private DatagramTap upstreamTap;
+    private int outboundAddr;
     public final long[] bytesFromGuest, bytesToGuest;
     private final UdpDatagram udp = new UdpDatagram();
     private final InetSockAddr from = new InetSockAddr();
@@ -91,6 +97,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         hostPeerAddr = new int[max];
         hostPeerPort = new int[max];
         lastActiveNs = new long[max];
+        openedNs = new long[max];
         bytesFromGuest = new long[max];
         bytesToGuest = new long[max];
         loop.handler(Kinds.UDP_SOCKET, this);
@@ -103,17 +110,78 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         listenerFd = new int[rules.size()];
         listenerRule = rules.toArray(new HostForward[0]);
         for (int i = 0; i < rules.size(); i++) {
-            HostForward rule = rules.get(i);
-            int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_DGRAM | Sockets.NONBLOCK_CLOEXEC, 0);
-            if (s < 0) throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-s));
-            Sockets.setsockopt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
-            int r = Sockets.bindInet(s, rule.hostAddr(), rule.hostPort());
-            if (r < 0) {
-                Sys.close(s);
-                throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-r));
+            listenerFd[i] = -1;
+            listenerFd[i] = bindListener(rules.get(i), i);
+        }
+    }
+
+    private int bindListener(HostForward rule, int index) {
+        int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_DGRAM | Sockets.NONBLOCK_CLOEXEC, 0);
+        if (s < 0) throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-s));
+        Sockets.setsockopt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+        int r = Sockets.bindInet(s, rule.hostAddr(), rule.hostPort());
+        if (r < 0) {
+            Sys.close(s);
+            throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-r));
+        }
+        loop.register(s, Epoll.EPOLLIN, Kinds.UDP_LISTENER, index);
+        return s;
+    }
+
+    /**
+     * Adds a forward while running (the API's add_hostfwd): binds at once.
+     * @return its listener index, for {@link #removeForward} and {@link #boundPort}
+     * @throws IllegalStateException naming the rule when the port cannot be bound
+     */
+    public int addForward(HostForward rule) {
+        int index = listenerFd.length;
+        int s = bindListener(rule, index);
+        listenerFd = java.util.Arrays.copyOf(listenerFd, index + 1);
+        listenerRule = java.util.Arrays.copyOf(listenerRule, index + 1);
+        listenerFd[index] = s;
+        listenerRule[index] = rule;
+        return index;
+    }
+
+    /** Closes a forward's socket and the flows it carried. @return false if there was none */
+    public boolean removeForward(int index) {
+        if (index < 0 || index >= listenerFd.length || listenerFd[index] < 0) return false;
+        for (int flow = 0; flow < pool.capacity(); flow++) {
+            if (pool.inUse(flow) && listener[flow] == index) close(flow);
+        }
+        loop.unregister(listenerFd[index]);
+        Sys.close(listenerFd[index]);
+        listenerFd[index] = -1;
+        return true;
+    }
+
+    /** Sees every datagram that comes back from a host for an outbound flow (DNS snooping). Control path: may allocate. */
+    @FunctionalInterface
+    public interface DatagramTap {
+        void fromHost(int peerAddr, int peerPort, ByteBuffer buf, int offset, int length, long nowNs);
+    }
+
+    /** Told of every flow opened, refused and closed (audit log); {@link FlowObserver#NONE} by default. */
+    public void observer(FlowObserver o) { observer = o; }
+
+    /** Datagrams from the DNS address's upstream flows go to {@code tap} too (egress name rules); null for none. */
+    public void upstreamDnsTap(DatagramTap tap) { upstreamTap = tap; }
+
+    /** Binds outbound host sockets to this address first (slirp4netns --outbound-addr); 0 = the kernel chooses. */
+    public void outboundAddr(int addr) { outboundAddr = addr; }
+
+    /** Visits every live flow (flow table API). */
+    public void forEachFlow(FlowVisitor visitor) {
+        InetSockAddr host = new InetSockAddr();
+        for (int flow = 0; flow < pool.capacity(); flow++) {
+            if (!pool.inUse(flow)) continue;
+            int hAddr = hostPeerAddr[flow], hPort = hostPeerPort[flow];
+            if (listener[flow] == NO_LISTENER && Sockets.getpeername(fd[flow], host) >= 0) {
+                hAddr = host.addr();
+                hPort = host.port();
             }
-            listenerFd[i] = s;
-            loop.register(s, Epoll.EPOLLIN, Kinds.UDP_LISTENER, i);
+            visitor.flow(Ipv4Packet.PROTOCOL_UDP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow], hAddr, hPort,
+                    listener[flow] != NO_LISTENER, "active", bytesFromGuest[flow], bytesToGuest[flow], openedNs[flow]);
         }
     }
 
@@ -158,11 +226,14 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     private int open(Ipv4Packet ip, long nowNs) {
-        long target = forwarding.target(Ipv4Packet.PROTOCOL_UDP, ip.dst(), udp.dstPort());
-        if (target == Forwarding.DENIED) {
+        long target = forwarding.target(Ipv4Packet.PROTOCOL_UDP, ip.dst(), udp.dstPort(), nowNs);
+        if (Forwarding.denied(target)) {
             counters.dropUdpDenied++;
+            boolean byPolicy = target == Forwarding.DENIED_BY_POLICY;
+            observer.denied(Ipv4Packet.PROTOCOL_UDP, ip.src(), udp.srcPort(), ip.dst(), udp.dstPort(),
+                    byPolicy ? FlowObserver.DENIED_BY_POLICY : FlowObserver.DENIED_BY_MODE, nowNs);
             writer.sendIcmpError(Icmpv4Packet.TYPE_DEST_UNREACHABLE,
-                    config.open() ? Icmpv4Packet.CODE_HOST_UNREACHABLE : Icmpv4Packet.CODE_ADMIN_PROHIBITED,
+                    config.open() && !byPolicy ? Icmpv4Packet.CODE_HOST_UNREACHABLE : Icmpv4Packet.CODE_ADMIN_PROHIBITED,
                     ip.dst(), ip);
             return -1;
         }
@@ -178,6 +249,9 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             flowsRefusedByCap++;
             LOG.log(Level.WARNING, "UDP socket failed: " + Errno.strerror(-s));
             return -1;
+        }
+        if (outboundAddr != 0 && !Ipv4Address.isLoopback(Forwarding.addrOf(target))) {
+            Sockets.bindInet(s, outboundAddr, 0); // on failure connect picks the address, as without the option
         }
         int r = Sockets.connectInet(s, Forwarding.addrOf(target), Forwarding.portOf(target));
         if (r < 0) {
@@ -203,8 +277,10 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         lastActiveNs[flow] = nowNs;
         bytesFromGuest[flow] = 0;
         bytesToGuest[flow] = 0;
+        openedNs[flow] = nowNs;
         table.put(Ipv4Packet.PROTOCOL_UDP, gAddr, gPort, pAddr, pPort, flow);
         flowsOpened++;
+        observer.opened(Ipv4Packet.PROTOCOL_UDP, gAddr, gPort, pAddr, pPort, listenerIndex != NO_LISTENER, nowNs);
         nextDeadlineNs = Math.min(nextDeadlineNs, nowNs + idleTimeoutNs);
     }
 
@@ -218,6 +294,9 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             if (n >= 0) {
                 lastActiveNs[flow] = nowNs;
                 bytesToGuest[flow] += n;
+                if (upstreamTap != null && peerAddr[flow] == config.dns()) {
+                    upstreamTap.fromHost(peerAddr[flow], peerPort[flow], tx, GuestFrameWriter.UDP_PAYLOAD_OFFSET, n, nowNs);
+                }
                 writer.sendUdp(peerAddr[flow], peerPort[flow], guestAddr[flow], guestPort[flow], n);
                 continue;
             }
@@ -312,6 +391,8 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     private void close(int flow) {
+        observer.closed(Ipv4Packet.PROTOCOL_UDP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow],
+                bytesFromGuest[flow], bytesToGuest[flow], loop.clock().nanoTime());
         table.remove(Ipv4Packet.PROTOCOL_UDP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow]);
         if (listener[flow] == NO_LISTENER) {
             loop.unregister(fd[flow]);
@@ -331,6 +412,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
 
     public void closeListeners() {
         for (int s : listenerFd) {
+            if (s < 0) continue;
             loop.unregister(s);
             Sys.close(s);
         }
