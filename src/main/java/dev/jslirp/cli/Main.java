@@ -15,6 +15,8 @@ import picocli.CommandLine.Parameters;
  *       whose only interface is a tap served by jslirp;</li>
  *   <li>{@code jslirp [OPTIONS] PID|PATH TAPNAME}: slirp4netns's form, a tap in an existing namespace;</li>
  *   <li>{@code jslirp demo}: a self-contained demonstration with its own guest and host server.</li>
+ *   <li>{@code jslirp --socket PATH | --socket-connect PATH | --dgram PATH [OPTIONS]}: a QEMU VM's
+ *       {@code -netdev stream} or {@code -netdev dgram} (see {@link QemuMode}).</li>
  * </ul>
  * Only this package reads the environment; it maps errors to messages and exit codes.
  */
@@ -31,6 +33,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Mixin
     NetworkOptions network = new NetworkOptions();
+
+    @Mixin
+    QemuOptions qemu = new QemuOptions();
 
     @Option(names = {"-c", "--configure"}, description = "Bring up the tap in the namespace: 10.0.2.100/24, default route via 10.0.2.2 (slirp4netns form).")
     boolean configure;
@@ -49,6 +54,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (qemu.selected()) return new QemuMode(network, qemu).run();
         if (operands.size() != 2) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "expected PID|PATH TAPNAME (slirp4netns form), or a mode: run, demo. See --help.");

@@ -116,6 +116,10 @@ public final class Stack implements AutoCloseable {
         for (int i = 0; i < LINK_BATCH; i++) {
             int n = link.receive(rx, 0, rx.capacity());
             if (n == Link.NOTHING) return;
+            if (n == Link.DISCONNECTED) {
+                forgetGuest(nowNs);
+                continue;
+            }
             if (n == Link.CLOSED) {
                 linkClosed = true;
                 loop.unregister(link.pollFd());
@@ -124,6 +128,17 @@ public final class Stack implements AutoCloseable {
             }
             iface.receive(rx, 0, n, link.receivedChecksumTrusted(), nowNs);
         }
+    }
+
+    /**
+     * The VM went away and the link waits for the next one: every flow is closed (TCP aborted,
+     * host sockets closed), as it would be if jslirp were restarted. Port forward listeners
+     * and DHCP leases stay.
+     */
+    public void forgetGuest(long nowNs) {
+        tcp.abortAll(nowNs);
+        udp.closeAll();
+        icmp.closeAll();
     }
 
     @Override

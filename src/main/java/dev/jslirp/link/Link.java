@@ -15,13 +15,18 @@ public interface Link extends AutoCloseable {
     int NOTHING = 0;
     /** Result of {@link #receive} when the peer is gone for good (hang-up, end of file). */
     int CLOSED = -1;
+    /**
+     * Result of {@link #receive} when the guest went away but the link lives on (a listening
+     * socket waits for the next VM): what the stack knows about the guest is stale.
+     */
+    int DISCONNECTED = -2;
 
     /** The descriptor the event loop waits on for readability. */
     int pollFd();
 
     /**
      * Receives one frame into {@code buf[offset, offset + capacity)}.
-     * @return the frame's length, {@link #NOTHING} or {@link #CLOSED}. A frame that does not
+     * @return the frame's length, {@link #NOTHING}, {@link #CLOSED} or {@link #DISCONNECTED}. A frame that does not
      *     fit or is shorter than an Ethernet header is dropped and counted by the link, and
      *     the next one is tried.
      */

@@ -53,6 +53,19 @@ public final class UnixSockAddr {
         return segment.get(Native.INT, LEN_OFFSET);
     }
 
+    /** Makes this holder name the same socket as {@code other} (no allocation). */
+    public UnixSockAddr copyFrom(UnixSockAddr other) {
+        MemorySegment.copy(other.segment, 0, segment, 0, segment.byteSize());
+        return this;
+    }
+
+    /** True when both holders name the same socket (compares the address bytes; no allocation). */
+    public boolean sameAs(UnixSockAddr other) {
+        int length = Math.min(length(), Abi.SOCKADDR_UN_LENGTH);
+        if (length != Math.min(other.length(), Abi.SOCKADDR_UN_LENGTH)) return false;
+        return MemorySegment.mismatch(segment, 0, length, other.segment, 0, length) == -1;
+    }
+
     /** True when the last received sender had no address (an unbound socket). */
     public boolean isUnnamed() {
         return length() <= Abi.SUN_PATH_OFFSET;
