@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * A JVM has opened descriptors of its own before {@code main} runs (the runtime image
  * {@code lib/modules}, the application jar), and it must keep them, so {@code closefrom(4)}
  * is not an option. At the start we list /proc/self/fd and count as the runtime's only regular
- * files inside {@code java.home} or on the class path; everything else (sockets, pipes, ttys,
- * the VM's disk image, ...) was inherited and is closed. The launcher occupies descriptor 3
+ * files inside {@code java.home}, on the class path, or named {@code *.jar}/{@code *.jsa};
+ * everything else (sockets, pipes, ttys, the VM's disk image, ...) was inherited and is closed. The launcher occupies descriptor 3
  * with /dev/null when it is free before it starts the JVM, so the runtime's files land above 3
  * and the socket can be moved to 3 as in the C helper; without the launcher (a JVM started
  * directly) 3 may be the runtime's, and the socket then goes to the lowest free number above it.
@@ -78,6 +78,8 @@ final class LinuxHelperPlatform implements HelperPlatform {
         if (!target.startsWith("/")) return false;
         String home = System.getProperty("java.home");
         if (home != null && target.startsWith(home + "/")) return true;
+        // Jars named by a jar's Class-Path manifest attribute are opened by the runtime too.
+        if (target.endsWith(".jar") || target.endsWith(".jsa")) return true;
         return runtimeFiles.contains(target);
     }
 
