@@ -239,6 +239,17 @@ final class BhyveHelperMode {
             return 0;
         }
         ClassLoader loader = BhyveHelperMode.class.getClassLoader();
+        // A class that does not exist makes the class loader search, and so open, every jar of
+        // the class path (and those their manifests name): later classes from a jar (dnsjava's,
+        // first needed by a DNS query) then come from a descriptor that is already open.
+        try {
+            Class.forName("dev.jslirp.cli.BhyveHelperMode$NotAClass", false, loader);
+        } catch (ClassNotFoundException expected) {
+            // every class path entry has been searched
+        }
+        // The JDK reads conf/security/java.security and opens /dev/urandom on the first
+        // SecureRandom (dnsjava draws DNS message ids from one); both stay cached.
+        new java.security.SecureRandom().nextInt();
         int loaded = 0;
         for (String name : names) {
             if (name.endsWith("package-info") || name.endsWith("module-info")) continue;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
-/** {@link EgressE2eTest} with jslirp as bhyve's helper behind the C frontend. */
+/** {@link EgressE2eTest} (ICMP: see {@link BhyveEgressE2eBase}) with jslirp as bhyve's helper behind the C frontend. */
 @Tag("e2e")
-class BhyveCEgressE2eTest extends EgressE2eTest {
+class BhyveCEgressE2eTest extends BhyveEgressE2eBase {
     @BeforeAll
     static void bhyveCBackend() {
         backend = new BhyveCFrontendBackend();

@@ -39,7 +39,11 @@ final class BhyveFrontends {
         m.put("backend", "slirp");
         if (o.egress() != BackendOptions.Egress.RESTRICTED) m.put("open", "true");
         if (!o.hostForwards().isEmpty()) {
-            m.put("hostfwd", o.hostForwards().stream().map(HostForward::bhyveRule).collect(Collectors.joining(";")));
+            // A rule without a guest address targets bhyve's DHCP address 10.0.2.15; a configured
+            // namespace is 10.0.2.100, so name it (which also exercises the grammar's guest address).
+            m.put("hostfwd", o.hostForwards().stream()
+                    .map(f -> o.configure() ? f.bhyveRule().replace("-:", "-" + Guest.GUEST_ADDRESS + ":") : f.bhyveRule())
+                    .collect(Collectors.joining(";")));
         }
         if (o.mtu() != 0) m.put("mtu", Integer.toString(o.mtu()));
         m.put("dns", o.dnsUpstream() == null ? "127.0.0.1:53"

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
-/** {@link EgressE2eTest} with jslirp as bhyve's helper behind the Java frontend. */
+/** {@link EgressE2eTest} (ICMP: see {@link BhyveEgressE2eBase}) with jslirp as bhyve's helper behind the Java frontend. */
 @Tag("e2e")
-class BhyveJavaEgressE2eTest extends EgressE2eTest {
+class BhyveJavaEgressE2eTest extends BhyveEgressE2eBase {
     @BeforeAll
     static void bhyveJavaBackend() {
         backend = new BhyveJavaFrontendBackend();
