@@ -14,9 +14,11 @@ import picocli.CommandLine.Parameters;
  *   <li>{@code jslirp run [OPTIONS] -- COMMAND [ARGS]}: COMMAND in new network and mount namespaces
  *       whose only interface is a tap served by jslirp;</li>
  *   <li>{@code jslirp [OPTIONS] PID|PATH TAPNAME}: slirp4netns's form, a tap in an existing namespace;</li>
- *   <li>{@code jslirp demo}: a self-contained demonstration with its own guest and host server.</li>
+ *   <li>{@code jslirp demo}: a self-contained demonstration with its own guest and host server;</li>
  *   <li>{@code jslirp --socket PATH | --socket-connect PATH | --dgram PATH [OPTIONS]}: a QEMU VM's
- *       {@code -netdev stream} or {@code -netdev dgram} (see {@link QemuMode}).</li>
+ *       {@code -netdev stream} or {@code -netdev dgram} (see {@link QemuMode});</li>
+ *   <li>{@code jslirp -S FD}: bhyve's slirp helper ({@link BhyveHelperMode}), with getopt/atoi
+ *       argument rules of its own, so it is routed before picocli sees the arguments.</li>
  * </ul>
  * Only this package reads the environment; it maps errors to messages and exit codes.
  */
@@ -68,6 +70,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Parses and runs; returns the exit status. */
     public static int execute(String... args) {
+        if (BhyveHelperMode.wants(args)) return BhyveHelperMode.run(args);
         Logging.configure(System.getenv().getOrDefault("JSLIRP_LOG", "info"));
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

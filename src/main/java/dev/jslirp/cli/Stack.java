@@ -10,7 +10,6 @@ import dev.jslirp.iface.GuestFrameWriter;
 import dev.jslirp.iface.Interface;
 import dev.jslirp.iface.Ipv4Reassembler;
 import dev.jslirp.link.Link;
-import dev.jslirp.os.Epoll;
 import dev.jslirp.service.DhcpService;
 import dev.jslirp.service.DnsService;
 import dev.jslirp.tcp.TcpNat;
@@ -105,7 +104,7 @@ public final class Stack implements AutoCloseable {
 
     /** Serves the guest until the link closes or {@link EventLoop#stop} is called. */
     public void run() {
-        if (link.pollFd() >= 0) loop.register(link.pollFd(), Epoll.EPOLLIN, Kinds.LINK, 0);
+        if (link.pollFd() >= 0) loop.register(link.pollFd(), link.pollEvents(), Kinds.LINK, 0);
         for (Runnable r : beforeRun) r.run();
         loop.run();
     }

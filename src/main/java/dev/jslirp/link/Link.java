@@ -25,6 +25,12 @@ public interface Link extends AutoCloseable {
     int pollFd();
 
     /**
+     * The epoll events to wait for on {@link #pollFd()}. EPOLLIN by default; a socket link adds
+     * EPOLLRDHUP so the peer closing its end is noticed at once.
+     */
+    default int pollEvents() { return dev.jslirp.os.Epoll.EPOLLIN; }
+
+    /**
      * Receives one frame into {@code buf[offset, offset + capacity)}.
      * @return the frame's length, {@link #NOTHING}, {@link #CLOSED} or {@link #DISCONNECTED}. A frame that does not
      *     fit or is shorter than an Ethernet header is dropped and counted by the link, and

@@ -70,6 +70,8 @@ public final class PcapLink implements Link {
 
     @Override public int maxFrameLength() { return inner.maxFrameLength(); }
 
+    @Override public int pollEvents() { return inner.pollEvents(); }
+
     @Override public int offloads() { return inner.offloads(); }
 
     @Override public int maxReceiveLength() { return inner.maxReceiveLength(); }

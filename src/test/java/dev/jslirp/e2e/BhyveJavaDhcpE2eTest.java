@@ -1,0 +1,17 @@
+package dev.jslirp.e2e;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+
+/** {@link DhcpE2eTest} with jslirp as bhyve's helper behind the Java frontend. */
+@Tag("e2e")
+class BhyveJavaDhcpE2eTest extends DhcpE2eTest {
+    @BeforeAll
+    static void bhyveJavaBackend() {
+        backend = new BhyveJavaFrontendBackend();
+        String why = backend.unavailableReason();
+        assumeTrue(why == null, () -> backend.name() + " unavailable: " + why);
+    }
+}
