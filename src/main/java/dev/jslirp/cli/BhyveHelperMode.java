@@ -141,6 +141,7 @@ final class BhyveHelperMode {
         java.util.List<dev.jslirp.config.EgressRule> allow;
         try {
             allow = dev.jslirp.bhyve.BhyveAllow.rules(nvlist);
+            if (allow == null) allow = java.util.List.of(); // no key: no allow-list
         } catch (BhyveConfigException e) {
             throw new HelperFailure(e.exitStatus(), e.getMessage(), e);
         }

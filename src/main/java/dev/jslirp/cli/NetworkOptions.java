@@ -8,6 +8,7 @@ import dev.jslirp.wire.Ipv4Address;
 import dev.jslirp.wire.MacAddress;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options that shape the virtual network, shared by every mode. */
@@ -50,6 +51,9 @@ public final class NetworkOptions {
     @Option(names = "--domain", paramLabel = "NAME", description = "DHCP domain name (option 15).")
     String domain;
 
+    @Mixin
+    LimitOptions limits = new LimitOptions();
+
     @Option(names = "--search", paramLabel = "DOMAIN", split = ",", description = "DHCP search list (option 119), comma separated.")
     List<String> search = new ArrayList<>();
 
@@ -80,6 +84,7 @@ public final class NetworkOptions {
         if (gatewayMac != null) b.gatewayMac = parseOr("--macaddress", () -> MacAddress.parse(gatewayMac));
         b.domainName = domain;
         b.searchDomains = search;
+        b.limits = limits.toLimits();
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -55,7 +55,10 @@ public final class Stack implements AutoCloseable {
         this.link = link;
         this.loop = new EventLoop(clock);
         this.writer = new GuestFrameWriter(link, counters, config.gatewayMac(), config.gateway(), config.mtu());
-        this.iface = new Interface(config, counters, writer, new Ipv4Reassembler());
+        this.iface = new Interface(config, counters, writer, new Ipv4Reassembler(new Ipv4Reassembler.Limits(
+                config.limits().maxReassemblyDatagrams(), config.limits().reassemblyBufferBytes(),
+                Ipv4Reassembler.DEFAULT_MAX_DATAGRAM_LENGTH, Ipv4Reassembler.DEFAULT_TIMEOUT_NS,
+                Ipv4Reassembler.DEFAULT_MAX_FRAGMENTS)));
         this.tcp = new TcpNat(config, forwarding, loop, writer, counters);
         this.udp = new UdpNat(config, forwarding, loop, writer, counters,
                 List.of(new DhcpService(config, writer, counters), new DnsService(config, writer, counters)));

@@ -12,10 +12,25 @@ package dev.jslirp.config;
  * @param udpIdleTimeoutMs a UDP flow with no traffic this long is closed
  * @param icmpIdleTimeoutMs an ICMP echo flow with no traffic this long is closed
  * @param tcpConnectTimeoutMs a host connect that has not completed by then fails
+ * @param totalBufferBytes what all TCP flows' buffers together may grow to (each flow's
+ *     first 16 KiB each way is always granted; see {@code tcp.BufferBudget})
+ * @param maxReassemblyDatagrams IPv4 datagrams being reassembled at once
+ * @param reassemblyBufferBytes bytes of fragments held for reassembly, all datagrams together
  */
 public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int maxIcmpFlows,
-                     int tcpBufferBytes, long udpIdleTimeoutMs, long icmpIdleTimeoutMs, long tcpConnectTimeoutMs) {
+                     int tcpBufferBytes, long udpIdleTimeoutMs, long icmpIdleTimeoutMs, long tcpConnectTimeoutMs,
+                     long totalBufferBytes, int maxReassemblyDatagrams, int reassemblyBufferBytes) {
+    public static final long DEFAULT_TOTAL_BUFFER_BYTES = 64L << 20;
+    public static final int DEFAULT_REASSEMBLY_DATAGRAMS = 64;
+    public static final int DEFAULT_REASSEMBLY_BUFFER_BYTES = 1 << 20;
     public static final Limits DEFAULT = new Limits(4096, 256, 1024, 64, 256 * 1024, 60_000, 10_000, 20_000);
+
+    /** The first eight limits; buffer budget and reassembly at their defaults. */
+    public Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int maxIcmpFlows,
+                  int tcpBufferBytes, long udpIdleTimeoutMs, long icmpIdleTimeoutMs, long tcpConnectTimeoutMs) {
+        this(maxTcpFlows, maxHalfOpenTcp, maxUdpFlows, maxIcmpFlows, tcpBufferBytes, udpIdleTimeoutMs, icmpIdleTimeoutMs,
+                tcpConnectTimeoutMs, DEFAULT_TOTAL_BUFFER_BYTES, DEFAULT_REASSEMBLY_DATAGRAMS, DEFAULT_REASSEMBLY_BUFFER_BYTES);
+    }
 
     public Limits {
         if (maxTcpFlows < 1 || maxTcpFlows > 1 << 20) throw new IllegalArgumentException("maxTcpFlows out of range: " + maxTcpFlows);
@@ -23,6 +38,9 @@ public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int m
         if (maxUdpFlows < 1 || maxUdpFlows > 1 << 20) throw new IllegalArgumentException("maxUdpFlows out of range: " + maxUdpFlows);
         if (maxIcmpFlows < 1) throw new IllegalArgumentException("maxIcmpFlows must be positive");
         if (tcpBufferBytes < 4096 || tcpBufferBytes > 64 << 20) throw new IllegalArgumentException("tcpBufferBytes out of range: " + tcpBufferBytes);
+        if (totalBufferBytes < 0) throw new IllegalArgumentException("totalBufferBytes must not be negative");
+        if (maxReassemblyDatagrams < 1) throw new IllegalArgumentException("maxReassemblyDatagrams must be positive");
+        if (reassemblyBufferBytes < 2048) throw new IllegalArgumentException("reassemblyBufferBytes must be at least 2048");
         if (udpIdleTimeoutMs < 1 || icmpIdleTimeoutMs < 1 || tcpConnectTimeoutMs < 1) throw new IllegalArgumentException("timeouts must be positive");
     }
 }

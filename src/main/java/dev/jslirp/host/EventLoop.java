@@ -118,9 +118,14 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** One turn: wait for readiness or the next deadline, serve, run timers and flushes. */
-    public void turn() {
+    public void turn() { turn(true); }
+
+    /** One turn that serves what is ready now and runs due timers without waiting (tests, fuzzing). */
+    public void poll() { turn(false); }
+
+    private void turn(boolean wait) {
         long nowNs = clock.nanoTime();
-        int timeoutMs = timeoutMs(nowNs);
+        int timeoutMs = wait ? timeoutMs(nowNs) : 0;
         int n = Epoll.wait(epfd, events, timeoutMs);
         nowNs = clock.nanoTime();
         if (n < 0 && n != -Errno.EINTR) {

@@ -10,15 +10,31 @@ import java.nio.ByteBuffer;
  * they belong. The window we advertise is the free space after the in-order bytes, so
  * the guest can never make us hold more than the capacity.
  *
+ * <p>Memory grows with the traffic: the window starts at {@link #INITIAL_WINDOW} bytes if the
+ * shared {@link BufferBudget} has them, else at {@link SendBuffer#INITIAL} (always granted);
+ * it is reserved from the budget at once but allocated when the first byte arrives, so an
+ * idle flow holds no memory. It doubles, up to {@link #capacity}, when the
+ * guest fills three quarters of it (it is limited by our window, not by its data) and the
+ * shared {@link BufferBudget} allows. The window's right edge never moves back (RFC 9293
+ * §3.8.6.2.2: do not shrink the window), because the ring never shrinks while in use.
+ *
  * <p>Positions are stream offsets ({@code long}, counted since the connection began), so
  * out-of-order ranges do not move when bytes are consumed. At most {@link #MAX_RANGES}
  * holes are tracked; a segment that would need more is dropped (the guest retransmits).
  */
 final class ReceiveBuffer {
     static final int MAX_RANGES = 8;
+    /** The window offered in the SYN (RFC 7323 §2.2: unscaled there anyway) when the budget allows. */
+    static final int INITIAL_WINDOW = 64 * 1024;
 
-    private final ByteBuffer ring;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     private final int capacity;
+    private final BufferBudget budget;
+    private ByteBuffer ring = EMPTY;
+    /** The window we offer: the ring's size once allocated. */
+    private int size;
+    private boolean allocated, released;
     /** Stream position of the first byte not yet taken by the host. */
     private long readPos;
     /** Stream position after the last in-order byte (corresponds to RCV.NXT). */
@@ -27,18 +43,31 @@ final class ReceiveBuffer {
     private final long[] rangeEnd = new long[MAX_RANGES];
     private int rangeCount;
 
-    ReceiveBuffer(int capacity) {
+    ReceiveBuffer(int capacity) { this(capacity, BufferBudget.UNLIMITED); }
+
+    ReceiveBuffer(int capacity, BufferBudget budget) {
         this.capacity = capacity;
-        this.ring = ByteBuffer.allocate(capacity);
+        this.budget = budget;
+        int initial = Math.min(capacity, INITIAL_WINDOW);
+        if (budget.tryReserve(initial)) {
+            size = initial;
+        } else {
+            size = Math.min(capacity, SendBuffer.INITIAL);
+            budget.force(size);
+        }
     }
 
     /** In-order bytes waiting for the host. */
     int length() { return (int) (writePos - readPos); }
 
     /** Room past the in-order bytes: the receive window. */
-    int window() { return capacity - length(); }
+    int window() { return released ? 0 : size - length(); }
 
+    /** The most this buffer may ever offer. */
     int capacity() { return capacity; }
+
+    /** Bytes allocated now. */
+    int allocated() { return allocated ? size : 0; }
 
     /** Number of out-of-order ranges held. */
     int outOfOrderRanges() { return rangeCount; }
@@ -51,7 +80,12 @@ final class ReceiveBuffer {
      */
     int insert(int offset, ByteBuffer src, int srcOffset, int n) {
         assert offset >= 0 && n > 0 && offset + n <= window() : "insert outside the window";
+        if (!allocated) {
+            ring = ByteBuffer.allocate(size);
+            allocated = true;
+        }
         long start = writePos + offset;
+        if (start + n - readPos >= size - size / 4 && size < capacity) grow();
         long end = start + n;
         if (offset == 0) {
             copyIn(start, src, srcOffset, n);
@@ -96,8 +130,9 @@ final class ReceiveBuffer {
     /** Copies up to {@code max} in-order bytes into {@code dst}; returns the count. */
     int copyOut(ByteBuffer dst, int dstOffset, int max) {
         int n = Math.min(max, length());
+        if (n <= 0) return 0;
         int start = index(readPos);
-        int first = Math.min(n, capacity - start);
+        int first = Math.min(n, size - start);
         dst.put(dstOffset, ring, start, first);
         if (n > first) {
             dst.put(dstOffset + first, ring, 0, n - first);
@@ -111,9 +146,35 @@ final class ReceiveBuffer {
         readPos += n;
     }
 
+    /** Gives the memory back to the budget; the buffer offers no window afterwards. */
+    void release() {
+        if (!released) budget.release(size);
+        allocated = false;
+        released = true;
+        ring = EMPTY;
+    }
+
+    /** Doubles the ring; held bytes (all within [readPos, readPos + size)) keep their stream positions. */
+    private void grow() {
+        int bigger = Math.min(capacity, size * 2);
+        if (!budget.tryReserve(bigger - size)) return;
+        ByteBuffer next = ByteBuffer.allocate(bigger);
+        long pos = readPos;
+        long end = readPos + size;
+        while (pos < end) {
+            int from = (int) (pos % size);
+            int to = (int) (pos % bigger);
+            int n = (int) Math.min(end - pos, Math.min(size - from, bigger - to));
+            next.put(to, ring, from, n);
+            pos += n;
+        }
+        ring = next;
+        size = bigger;
+    }
+
     private void copyIn(long pos, ByteBuffer src, int srcOffset, int n) {
         int start = index(pos);
-        int first = Math.min(n, capacity - start);
+        int first = Math.min(n, size - start);
         ring.put(start, src, srcOffset, first);
         if (n > first) {
             ring.put(0, src, srcOffset + first, n - first);
@@ -127,5 +188,5 @@ final class ReceiveBuffer {
         rangeCount -= count;
     }
 
-    private int index(long pos) { return (int) (pos % capacity); }
+    private int index(long pos) { return (int) (pos % size); }
 }

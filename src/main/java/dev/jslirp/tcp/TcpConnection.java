@@ -129,6 +129,12 @@ public final class TcpConnection {
      */
     public TcpConnection(TcpConfig config, GuestSegmentSink sink, HostStream host, ByteBuffer scratch,
                          int guestAddr, int guestPort, int peerAddr, int peerPort) {
+        this(config, sink, host, scratch, guestAddr, guestPort, peerAddr, peerPort, BufferBudget.UNLIMITED);
+    }
+
+    /** @param budget shared by every flow's buffers; see {@link BufferBudget} */
+    public TcpConnection(TcpConfig config, GuestSegmentSink sink, HostStream host, ByteBuffer scratch,
+                         int guestAddr, int guestPort, int peerAddr, int peerPort, BufferBudget budget) {
         if (scratch.capacity() < config.mss()) {
             throw new IllegalArgumentException("scratch buffer smaller than the MSS");
         }
@@ -140,8 +146,8 @@ public final class TcpConnection {
         this.guestPort = guestPort;
         this.peerAddr = peerAddr;
         this.peerPort = peerPort;
-        this.sendBuffer = new SendBuffer(config.sendBufferBytes());
-        this.receiveBuffer = new ReceiveBuffer(config.receiveBufferBytes());
+        this.sendBuffer = new SendBuffer(config.sendBufferBytes(), budget);
+        this.receiveBuffer = new ReceiveBuffer(config.receiveBufferBytes(), budget);
         this.rtx = new RetransmitTimer(config.initialRtoNs(), config.minRtoNs(), config.maxRtoNs());
     }
 
@@ -858,6 +864,15 @@ public final class TcpConnection {
     public TcpState state() { return state; }
 
     /** True once the connection is CLOSED and the host socket closed: the flow can be freed. */
+    /** Returns the buffers' memory to the budget; called once, when the flow is freed. */
+    public void releaseBuffers() {
+        sendBuffer.release();
+        receiveBuffer.release();
+    }
+
+    /** Bytes the buffers hold allocated now (both directions). */
+    public int bufferBytesAllocated() { return sendBuffer.allocated() + receiveBuffer.allocated(); }
+
     public boolean isClosed() { return state == TcpState.CLOSED && hostClosed; }
 
     /** Guest bytes the host socket has taken. */

@@ -10,6 +10,7 @@ import dev.jslirp.flow.IndexPool;
 import dev.jslirp.host.EventLoop;
 import dev.jslirp.host.HostTcpSocket;
 import dev.jslirp.host.Kinds;
+import dev.jslirp.host.RateLimitedLog;
 import dev.jslirp.iface.Counters;
 import dev.jslirp.iface.GuestFrameWriter;
 import dev.jslirp.iface.GuestIpHandler;
@@ -23,7 +24,6 @@ import dev.jslirp.wire.Ipv4Packet;
 import dev.jslirp.wire.TcpOptions;
 import dev.jslirp.wire.TcpSegment;
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -67,6 +67,8 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final TcpOptions options = new TcpOptions();
     private final InetSockAddr acceptedPeer = new InetSockAddr();
     private final SplittableRandom issRandom = new SplittableRandom();
+    private final BufferBudget budget;
+    private final RateLimitedLog capLog = new RateLimitedLog(LOG, 10_000_000_000L);
     private final ByteBuffer quote = ByteBuffer.allocateDirect(Ipv4Packet.HEADER_LENGTH + TcpSegment.HEADER_LENGTH);
     private final Ipv4Packet quoteView = new Ipv4Packet();
     private int[] listenerFd = new int[0];
@@ -85,6 +87,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         int buffer = config.limits().tcpBufferBytes();
         this.tcpConfig = TcpConfig.DEFAULT.withLinkMtu(writer.mtu()).withBuffers(buffer, buffer);
         this.connectTimeoutNs = config.limits().tcpConnectTimeoutMs() * 1_000_000L;
+        this.budget = new BufferBudget(config.limits().totalBufferBytes());
         int max = config.limits().maxTcpFlows();
         table = new FlowKeyTable(max);
         pool = new IndexPool(max);
@@ -105,6 +108,12 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     public TcpConfig tcpConfig() { return tcpConfig; }
 
     public int activeFlows() { return pool.inUseCount(); }
+
+    /** Handshakes whose host connect is still in progress. */
+    public int halfOpenFlows() { return halfOpen; }
+
+    /** The buffer memory shared by every flow. */
+    public BufferBudget budget() { return budget; }
 
     /** Binds and listens on one host socket per TCP forward. @throws IllegalStateException naming the rule that failed */
     public void bindForwards() {
@@ -227,12 +236,14 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         }
         if (halfOpen >= config.limits().maxHalfOpenTcp()) {
             flowsRefusedByCap++;
+            capLog.warn(nowNs, "TCP: half-open handshake cap reached; guest SYNs answered with RST");
             sendResetFor(ip);
             return;
         }
         int flow = pool.acquire();
         if (flow < 0) {
             flowsRefusedByCap++;
+            capLog.warn(nowNs, "TCP: flow cap reached; guest SYNs answered with RST");
             sendResetFor(ip);
             return;
         }
@@ -240,7 +251,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         if (s < 0) {
             pool.release(flow);
             flowsRefusedByCap++;
-            LOG.log(Level.WARNING, "TCP socket failed: " + Errno.strerror(-s));
+            capLog.warn(nowNs, "TCP: no host socket (descriptor limit?); guest SYNs answered with RST");
             sendResetFor(ip);
             return;
         }
@@ -278,7 +289,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         connectDeadlineNs[flow] = Long.MAX_VALUE;
         inbound[flow] = false;
         table.put(Ipv4Packet.PROTOCOL_TCP, gAddr, gPort, pAddr, pPort, flow);
-        TcpConnection c = new TcpConnection(tcpConfig, writer, sockets[flow], scratch, gAddr, gPort, pAddr, pPort);
+        TcpConnection c = new TcpConnection(tcpConfig, writer, sockets[flow], scratch, gAddr, gPort, pAddr, pPort, budget);
         connections[flow] = c;
         return c;
     }
@@ -348,6 +359,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             if (pPort < 0) {
                 if (flow >= 0) pool.release(flow);
                 flowsRefusedByCap++;
+                capLog.warn(nowNs, "TCP: flow cap reached; forwarded connections reset");
                 Sockets.setLinger(s, true, 0);
                 Sys.close(s);
                 continue;
@@ -420,6 +432,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         TcpConnection c = connections[flow];
         observer.closed(Ipv4Packet.PROTOCOL_TCP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow],
                 c.bytesFromGuest(), c.bytesToGuest(), loop.clock().nanoTime());
+        c.releaseBuffers();
         table.remove(Ipv4Packet.PROTOCOL_TCP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow]);
         connections[flow] = null;
         pool.release(flow);

@@ -74,6 +74,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private int nextInboundPort = 0;
     private long nextDeadlineNs = Long.MAX_VALUE;
     public long flowsOpened, flowsRefusedByCap, hostSendErrors;
+    private final dev.jslirp.host.RateLimitedLog capLog = new dev.jslirp.host.RateLimitedLog(LOG, 10_000_000_000L);
 
     public UdpNat(Config config, Forwarding forwarding, EventLoop loop, GuestFrameWriter writer, Counters counters,
                   List<GuestUdpService> services) {
@@ -240,6 +241,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         int flow = pool.acquire();
         if (flow < 0) {
             flowsRefusedByCap++;
+            capLog.warn(nowNs, "UDP: flow cap reached; guest datagrams answered with ICMP port unreachable");
             writer.sendIcmpError(Icmpv4Packet.TYPE_DEST_UNREACHABLE, Icmpv4Packet.CODE_PORT_UNREACHABLE, ip.dst(), ip);
             return -1;
         }

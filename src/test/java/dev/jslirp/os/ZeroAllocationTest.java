@@ -50,9 +50,15 @@ class ZeroAllocationTest {
             intoAddress = Sys.address(into);
             for (int i = 0; i < 30_000; i++) round(pair, ep, udpA, udpB, portB);
 
-            long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 10_000; i++) round(pair, ep, udpA, udpB, portB);
-            long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+            // A per-call allocation would be >= 16 bytes x 10,000 x several calls. A JIT
+            // recompilation under load can still allocate a little once, so take the quietest
+            // of up to five measurements.
+            long allocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 5 && allocated >= 1024; attempt++) {
+                long before = THREADS.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++) round(pair, ep, udpA, udpB, portB);
+                allocated = Math.min(allocated, THREADS.getCurrentThreadAllocatedBytes() - before);
+            }
             System.out.println("allocated in 10,000 rounds: " + allocated + " bytes");
             assertTrue(checksum != 0);
             assertTrue(allocated < 1024, "allocated " + allocated + " bytes in 10,000 rounds");
