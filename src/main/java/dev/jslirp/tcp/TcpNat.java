@@ -210,6 +210,13 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             return;
         }
         int flow = table.get(Ipv4Packet.PROTOCOL_TCP, src, seg.srcPort(), dst, seg.dstPort());
+        if (flow >= 0 && seg.syn() && !seg.ack() && connections[flow].state() == TcpState.TIME_WAIT) {
+            // RFC 1122 §4.2.2.13 / RFC 6191: a new SYN may reopen a connection in TIME-WAIT. The
+            // guest reuses ports at once after a close the host started (its side has no
+            // TIME-WAIT), so this is the common case for short connections, not a corner.
+            free(flow);
+            flow = -1;
+        }
         if (flow >= 0) {
             connections[flow].onGuestSegment(seg, options, nowNs);
             afterEvent(flow, nowNs);

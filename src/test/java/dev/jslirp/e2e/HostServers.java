@@ -139,6 +139,15 @@ public final class HostServers implements AutoCloseable {
      * Half-close peer: reads until the client shuts down its sending side, then replies
      * {@code "received N bytes sha256 HEX\n"} on the still-open other direction, then closes.
      */
+    /** Reads one byte, answers it, closes first (so the backend sees the host close first). */
+    public int replyAndClose() {
+        return tcp(s -> {
+            int b = s.getInputStream().read();
+            if (b >= 0) s.getOutputStream().write(b);
+            s.close();
+        });
+    }
+
     public int halfClose() {
         return tcp(s -> {
             MessageDigest sha = sha256();
