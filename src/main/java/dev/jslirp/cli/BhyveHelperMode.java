@@ -155,7 +155,8 @@ final class BhyveHelperMode {
 
         Link link = platform.openLink(sock, SeqpacketLink.MAX_FRAME_LENGTH);
         Stack stack = new Stack(config, link, NanoClock.SYSTEM,
-                new dev.jslirp.flow.Forwarding(config, new dev.jslirp.flow.EgressPolicy(allow), true));
+                new dev.jslirp.flow.Forwarding(config, allow.isEmpty() ? new dev.jslirp.flow.EgressPolicy()
+                        : new dev.jslirp.flow.EgressPolicy(allow), true));
         try {
             try {
                 stack.bindForwards();
