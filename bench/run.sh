@@ -56,11 +56,13 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Tools: install missing Debian packages, build netbench, make sure jslirp's jar is current.
 need_pkgs=()
-for pair in iperf3:iperf3 slirp4netns:slirp4netns pasta:passt udhcpc:udhcpc ip:iproute2 gcc:gcc python3:python3; do
+for pair in iperf3:iperf3 slirp4netns:slirp4netns pasta:passt udhcpc:udhcpc ip:iproute2 ss:iproute2 socat:socat \
+        gcc:gcc python3:python3; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || need_pkgs+=("${pair#*:}")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "run.sh: installing ${need_pkgs[*]}" >&2
+    apt-get update -q >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >&2
 fi
 
