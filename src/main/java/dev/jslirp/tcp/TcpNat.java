@@ -449,7 +449,9 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     public void abortAll(long nowNs) {
         for (int flow = 0; flow < pool.capacity(); flow++) {
             if (!pool.inUse(flow)) continue;
-            connections[flow].abort(nowNs);
+            // A flow whose set-up failed half-way has no connection yet: still free it, so
+            // that shutting down after an error does not hide that error behind this one.
+            if (connections[flow] != null) connections[flow].abort(nowNs);
             free(flow);
         }
     }
