@@ -21,11 +21,13 @@ import java.util.function.Consumer;
  * A command run as the guest: in new network and mount namespaces whose only interface
  * (besides lo) is a tap served by jslirp, with /etc/resolv.conf naming the virtual DNS.
  *
- * <p>How: a dedicated thread leaves our network namespace with unshare(CLONE_NEWNET) (a
+ * <p>How, as root: a dedicated thread leaves our network namespace with unshare(CLONE_NEWNET) (a
  * per-thread operation on Linux), creates the tap there and spawns the command, which
  * inherits that thread's namespace. The same thread then waits for the command, so the
  * parent-death signal the command holds (set by setpriv) fires when that thread goes,
  * which it does only with the whole process: SIGKILL of jslirp leaves no guest behind.
+ * Without root, the command gets a user namespace too and the tap is made in there by a
+ * helper ({@link RootlessGuest}); the rest is the same.
  */
 final class NamespaceGuest {
     private final Config config;
@@ -57,19 +59,37 @@ final class NamespaceGuest {
         CompletableFuture<TapLink> tapLink = new CompletableFuture<>();
         CompletableFuture<Stack> ready = new CompletableFuture<>();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
+        boolean rootless = Privileges.geteuid() != 0;
+        int guestAddr = configureAddress ? config.guestAddr() : 0;
         Thread.ofPlatform().name("jslirp-guest").daemon().start(() -> {
+            RootlessGuest.Started held = null;
             try {
-                int r = Namespaces.unshare(Namespaces.CLONE_NEWNET);
-                if (r < 0) throw new NativeException("unshare(CLONE_NEWNET)", -r);
-                tapLink.complete(GuestTap.create(tapName, config, configureAddress ? config.guestAddr() : 0, offloads));
+                if (rootless) {
+                    held = RootlessGuest.start(resolv, command);
+                    tapLink.complete(RootlessGuest.openTap(held.pid(), tapName, config, guestAddr, offloads));
+                } else {
+                    int r = Namespaces.unshare(Namespaces.CLONE_NEWNET);
+                    if (r < 0) throw new NativeException("unshare(CLONE_NEWNET)", -r);
+                    tapLink.complete(GuestTap.create(tapName, config, guestAddr, offloads));
+                }
             } catch (RuntimeException e) {
+                if (held != null) {
+                    Spawn.kill(held.pid(), Spawn.SIGKILL);
+                    Spawn.waitpid(held.pid(), 0);
+                }
                 tapLink.completeExceptionally(e);
                 return;
             }
             Stack stack = ready.join(); // so the command's first packet finds jslirp serving
             int status;
             try {
-                int pid = Spawn.spawn(Spawn.Request.of("setpriv", childArgv(resolv)));
+                int pid;
+                if (held != null) {
+                    RootlessGuest.release(held);
+                    pid = held.pid();
+                } else {
+                    pid = Spawn.spawn(Spawn.Request.of("setpriv", childArgv(resolv)));
+                }
                 status = WaitStatus.shellCode(Spawn.waitpid(pid, 0));
             } catch (RuntimeException e) {
                 System.err.println("jslirp: cannot start " + command.get(0) + ": " + e.getMessage());
@@ -82,8 +102,8 @@ final class NamespaceGuest {
         try {
             tap = tapLink.join();
         } catch (CompletionException e) {
-            throw new StartupException("cannot create the guest namespace: " + e.getCause().getMessage()
-                    + (Privileges.geteuid() != 0 ? " (jslirp run needs root for now)" : ""), Main.EXIT_FAILURE, e);
+            if (e.getCause() instanceof StartupException s) throw s;
+            throw new StartupException("cannot create the guest namespace: " + e.getCause().getMessage(), Main.EXIT_FAILURE, e);
         }
         Stack stack = stackFactory.apply(tap);
         int served;

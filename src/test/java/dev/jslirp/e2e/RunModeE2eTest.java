@@ -90,6 +90,29 @@ class RunModeE2eTest {
     }
 
     @Test
+    void rootlessRunAsNobody() throws Exception {
+        String[] asNobody = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Commands.run(Duration.ofSeconds(10), List.of(asNobody[0], asNobody[1], asNobody[2], asNobody[3],
+                        "unshare", "--user", "--map-root-user", "--net", "true")).exitCode() == 0,
+                "unprivileged user namespaces are not available here");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Commands.run(Duration.ofSeconds(10), List.of(asNobody[0], asNobody[1], asNobody[2], asNobody[3],
+                        "test", "-r", JslirpBackend.launcher().resolveSibling("target").resolve("jslirp.jar").toString())).exitCode() == 0,
+                "user nobody cannot read the built jar from this checkout");
+        try (HostServers servers = new HostServers()) {
+            int port = servers.echo();
+            List<String> cmd = new ArrayList<>(List.of(asNobody));
+            cmd.addAll(List.of(jslirp.toString(), "run", "--open", "--", "/bin/sh", "-c",
+                    "id -u; echo rootless | timeout 5 busybox nc 10.0.2.2 " + port + "; exit 3"));
+            ExecResult r = Commands.run(Duration.ofSeconds(90), cmd);
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.stdout().startsWith("0\n"), "root inside its own user namespace: " + r.stdout());
+            assertTrue(r.stdout().contains("rootless"), "the rootless guest reached the host: " + r);
+        }
+    }
+
+    @Test
     void demoPassesEveryStep() {
         ExecResult r = run(Duration.ofSeconds(90), "demo");
         assertEquals(0, r.exitCode(), r.toString());
