@@ -13,7 +13,7 @@ public final class Guest implements AutoCloseable {
     public static final String GUEST_ADDRESS = "10.0.2.100";
     public static final String GATEWAY = "10.0.2.2";
     public static final String DNS = "10.0.2.3";
-    public static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(45); // generous: a loaded 2-core machine starts JVMs slowly
     /** A tap's operstate stays UNKNOWN; the UP flag in {@code <BROADCAST,UP,LOWER_UP>} is what --configure sets. */
     private static final java.util.regex.Pattern UP_FLAG = java.util.regex.Pattern.compile("[<,]UP[,>]");
 
