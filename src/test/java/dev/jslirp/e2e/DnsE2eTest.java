@@ -32,7 +32,7 @@ class DnsE2eTest extends E2eTestBase {
     @Test
     void aRecordResolvesThroughGateway() {
         Guest guest = startGuest(BackendOptions.configured().withDnsUpstream(dns.address()));
-        ExecResult r = guest.exec(T, "dig", "+short", "+tries=2", "+time=3", "@" + Guest.DNS, "www.example.test", "A");
+        ExecResult r = guest.exec(T, "dig", "+short", "+tries=3", "+time=4", "@" + Guest.DNS, "www.example.test", "A");
         assertEquals(TestDnsServer.WWW_ADDRESS, r.assertOk().stdout().trim(), r::toString);
         assertTrue(dns.names().contains(TestDnsServer.WWW), dns.names()::toString);
     }
@@ -47,7 +47,7 @@ class DnsE2eTest extends E2eTestBase {
     @Test
     void unknownNameIsNxdomain() {
         Guest guest = startGuest(BackendOptions.configured().withDnsUpstream(dns.address()));
-        ExecResult r = guest.exec(T, "dig", "+tries=2", "+time=3", "@" + Guest.DNS, "nothing.example.test", "A");
+        ExecResult r = guest.exec(T, "dig", "+tries=3", "+time=4", "@" + Guest.DNS, "nothing.example.test", "A");
         assertTrue(r.assertOk().stdout().contains("status: NXDOMAIN"), r::toString);
     }
 
@@ -55,7 +55,7 @@ class DnsE2eTest extends E2eTestBase {
     void truncatedUdpAnswerFallsBackToTcp() {
         Guest guest = startGuest(BackendOptions.configured().withDnsUpstream(dns.address()));
         // dig retries over TCP when the UDP answer has TC set (its default, +notcp +noignore).
-        ExecResult r = guest.exec(T, "dig", "+short", "+tries=2", "+time=3", "@" + Guest.DNS, "many.example.test", "A");
+        ExecResult r = guest.exec(T, "dig", "+short", "+tries=3", "+time=4", "@" + Guest.DNS, "many.example.test", "A");
         List<String> got = Arrays.stream(r.assertOk().stdout().trim().split("\n")).sorted().toList();
         List<String> want = IntStream.range(0, TestDnsServer.MANY_COUNT).mapToObj(TestDnsServer::manyAddress).sorted().toList();
         assertEquals(want, got, r::toString);
@@ -68,7 +68,7 @@ class DnsE2eTest extends E2eTestBase {
         assumeTrue(backend.supportsRestricted(), () -> backend.name() + " has no restricted mode");
         Guest guest = startGuest(BackendOptions.configured().withDnsUpstream(dns.address())
                 .withEgress(BackendOptions.Egress.RESTRICTED));
-        ExecResult r = guest.exec(T, "dig", "+tries=2", "+time=3", "@" + Guest.DNS, "www.example.test", "A");
+        ExecResult r = guest.exec(T, "dig", "+tries=3", "+time=4", "@" + Guest.DNS, "www.example.test", "A");
         assertTrue(r.stdout().contains("status: REFUSED"), r::toString);
         assertEquals(0, dns.queries(), () -> "upstream saw " + dns.names());
     }
