@@ -40,9 +40,10 @@ fi
 # ~30 s per target, so FUZZ_JOBS targets (default 2) run side by side.
 run_target() {
   local t=$1 log="$LOGDIR/$1.log"
-  # surefire:test alone: no recompilation per target. -Djazzer.max_duration bounds the run.
+  # surefire:test alone: no recompilation per target. -Djazzer.max_duration bounds the run;
+  # its own tempDir, or parallel runs delete each other's surefirebooter jars.
   if ! JAZZER_FUZZ=1 "${ISOLATE[@]}" mvn -o -B surefire:test@fuzz-seeds -Dtest="$t" \
-       -Djazzer.max_duration="${SECONDS_PER_TARGET}s" >"$log" 2>&1; then
+       -Djazzer.max_duration="${SECONDS_PER_TARGET}s" -DtempDir="surefire-fuzz-$t" >"$log" 2>&1; then
     echo "FAILED" >"$LOGDIR/$t.status"
   else
     echo "ok" >"$LOGDIR/$t.status"

@@ -889,6 +889,9 @@ public final class TcpConnection {
     /** The window the guest offers us, in bytes. */
     public int sndWnd() { return sndWnd; }
 
+    /** The guest's initial sequence number (its SYN's), for quoting that SYN in an ICMP error. */
+    public int guestIsn() { return irs; }
+
     /** The window we last advertised, in bytes. */
     public int rcvWnd() { return rcvWnd; }
 

@@ -350,7 +350,8 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private void sendUnreachable(int flow, int code) {
         quote.clear();
         Ipv4Packet.emit(quote, 0, guestAddr[flow], peerAddr[flow], Ipv4Packet.PROTOCOL_TCP, TcpSegment.HEADER_LENGTH, 0, 64);
-        TcpSegment.emitHeader(quote, Ipv4Packet.HEADER_LENGTH, guestPort[flow], peerPort[flow], 0, 0, TcpSegment.SYN, 0, 0);
+        TcpSegment.emitHeader(quote, Ipv4Packet.HEADER_LENGTH, guestPort[flow], peerPort[flow],
+                connections[flow].guestIsn(), 0, TcpSegment.SYN, 0, 0);   // Linux ignores an ICMP error whose quoted seq is outside SND.UNA..SND.NXT
         quoteView.wrap(quote, 0, quote.capacity());
         writer.sendIcmpError(Icmpv4Packet.TYPE_DEST_UNREACHABLE, code, peerAddr[flow], quoteView);
     }

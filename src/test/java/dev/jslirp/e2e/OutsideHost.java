@@ -55,6 +55,9 @@ public final class OutsideHost implements AutoCloseable {
 
     public Netns netns() { return netns; }
 
+    /** The veth end in the root namespace (where the backend's packets to {@link #ADDRESS} leave). */
+    public String hostEnd() { return hostEnd; }
+
     /** A TCP server on {@code port} that sends {@code greeting} to every connection and closes. */
     public GuestProcess tcpGreeter(int port, String greeting) {
         GuestProcess p = netns.spawn("socat", "-d", "-d", "TCP4-LISTEN:" + port + ",reuseaddr,fork",
