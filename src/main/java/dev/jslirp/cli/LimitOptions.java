@@ -26,6 +26,10 @@ public final class LimitOptions {
     @Option(names = "--udp-idle-timeout", paramLabel = "MS", description = "A silent UDP flow is closed after this (default 60000).")
     Long udpIdleTimeoutMs;
 
+    @Option(names = "--tcp-keepalive", paramLabel = "MS",
+            description = "Probe a TCP flow whose guest was silent this long; reset it if the guest does not answer (default 300000, 0: off).")
+    Long tcpKeepaliveIdleMs;
+
     @Option(names = "--max-reassembly", paramLabel = "N", description = "IPv4 datagrams reassembled at once (default 64).")
     Integer maxReassembly;
 
@@ -40,7 +44,8 @@ public final class LimitOptions {
                     or(maxUdpFlows, d.maxUdpFlows()), d.maxIcmpFlows(), or(tcpBufferBytes, d.tcpBufferBytes()),
                     or(udpIdleTimeoutMs, d.udpIdleTimeoutMs()), d.icmpIdleTimeoutMs(),
                     or(tcpConnectTimeoutMs, d.tcpConnectTimeoutMs()), or(totalBufferBytes, d.totalBufferBytes()),
-                    or(maxReassembly, d.maxReassemblyDatagrams()), or(reassemblyBufferBytes, d.reassemblyBufferBytes()));
+                    or(maxReassembly, d.maxReassemblyDatagrams()), or(reassemblyBufferBytes, d.reassemblyBufferBytes()),
+                    or(tcpKeepaliveIdleMs, d.tcpKeepaliveIdleMs()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid limit: " + e.getMessage(), e);
         }

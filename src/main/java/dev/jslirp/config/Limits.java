@@ -10,6 +10,8 @@ package dev.jslirp.config;
  * @param maxIcmpFlows concurrent ICMP echo flows
  * @param tcpBufferBytes per-flow buffer each way
  * @param udpIdleTimeoutMs a UDP flow with no traffic this long is closed
+ * @param tcpKeepaliveIdleMs a TCP flow whose guest has been silent this long is probed, and
+ *     reset if the guest does not answer (it vanished); 0 turns keep-alive off
  * @param icmpIdleTimeoutMs an ICMP echo flow with no traffic this long is closed
  * @param tcpConnectTimeoutMs a host connect that has not completed by then fails
  * @param totalBufferBytes what all TCP flows' buffers together may grow to (each flow's
@@ -19,7 +21,9 @@ package dev.jslirp.config;
  */
 public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int maxIcmpFlows,
                      int tcpBufferBytes, long udpIdleTimeoutMs, long icmpIdleTimeoutMs, long tcpConnectTimeoutMs,
-                     long totalBufferBytes, int maxReassemblyDatagrams, int reassemblyBufferBytes) {
+                     long totalBufferBytes, int maxReassemblyDatagrams, int reassemblyBufferBytes,
+                     long tcpKeepaliveIdleMs) {
+    public static final long DEFAULT_TCP_KEEPALIVE_IDLE_MS = 300_000;
     public static final long DEFAULT_TOTAL_BUFFER_BYTES = 64L << 20;
     public static final int DEFAULT_REASSEMBLY_DATAGRAMS = 64;
     public static final int DEFAULT_REASSEMBLY_BUFFER_BYTES = 1 << 20;
@@ -32,6 +36,14 @@ public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int m
                 tcpConnectTimeoutMs, DEFAULT_TOTAL_BUFFER_BYTES, DEFAULT_REASSEMBLY_DATAGRAMS, DEFAULT_REASSEMBLY_BUFFER_BYTES);
     }
 
+    /** All but the keep-alive, which takes its default. */
+    public Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int maxIcmpFlows,
+                  int tcpBufferBytes, long udpIdleTimeoutMs, long icmpIdleTimeoutMs, long tcpConnectTimeoutMs,
+                  long totalBufferBytes, int maxReassemblyDatagrams, int reassemblyBufferBytes) {
+        this(maxTcpFlows, maxHalfOpenTcp, maxUdpFlows, maxIcmpFlows, tcpBufferBytes, udpIdleTimeoutMs, icmpIdleTimeoutMs,
+                tcpConnectTimeoutMs, totalBufferBytes, maxReassemblyDatagrams, reassemblyBufferBytes, DEFAULT_TCP_KEEPALIVE_IDLE_MS);
+    }
+
     public Limits {
         if (maxTcpFlows < 1 || maxTcpFlows > 1 << 20) throw new IllegalArgumentException("maxTcpFlows out of range: " + maxTcpFlows);
         if (maxHalfOpenTcp < 1) throw new IllegalArgumentException("maxHalfOpenTcp must be positive");
@@ -42,5 +54,6 @@ public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int m
         if (maxReassemblyDatagrams < 1) throw new IllegalArgumentException("maxReassemblyDatagrams must be positive");
         if (reassemblyBufferBytes < 2048) throw new IllegalArgumentException("reassemblyBufferBytes must be at least 2048");
         if (udpIdleTimeoutMs < 1 || icmpIdleTimeoutMs < 1 || tcpConnectTimeoutMs < 1) throw new IllegalArgumentException("timeouts must be positive");
+        if (tcpKeepaliveIdleMs < 0) throw new IllegalArgumentException("tcpKeepaliveIdleMs must not be negative (0: off)");
     }
 }

@@ -19,6 +19,11 @@ package dev.jslirp.tcp;
  * @param finWait2TimeoutNs how long FIN-WAIT-2 may stay idle (no guest segment) before we
  *     reset; restarted by every guest segment since the guest may legitimately keep
  *     sending after the host's half-close
+ * @param keepaliveIdleNs after this long without a segment from the guest, an ESTABLISHED
+ *     or CLOSE-WAIT connection probes it (RFC 1122 §4.2.3.6 keep-alive: an ACK for SND.UNA-1);
+ *     {@link #KEEPALIVE_PROBES} unanswered probes, {@link #keepaliveIntervalNs()} apart, reset
+ *     both sides. This frees the flows of a guest that vanished without closing; a live idle
+ *     guest answers the probes and keeps its connections. 0 turns it off.
  * @param timeWaitNs TIME-WAIT duration. RFC 9293 asks 2*MSL (minutes); we terminate TCP
  *     on a point-to-point virtual link where old duplicates cannot linger in a network, and
  *     a host NAT flow slot is precious, so about a second (enough to re-ACK a lost last
@@ -26,7 +31,10 @@ package dev.jslirp.tcp;
  */
 public record TcpConfig(int sendBufferBytes, int receiveBufferBytes, int linkMtu, int windowScale,
                         long initialRtoNs, long minRtoNs, long maxRtoNs, int maxRetransmissions,
-                        long synReceivedTimeoutNs, long finWait2TimeoutNs, long timeWaitNs) {
+                        long synReceivedTimeoutNs, long finWait2TimeoutNs, long timeWaitNs, long keepaliveIdleNs) {
+    /** Unanswered keep-alive probes before the connection is reset. */
+    public static final int KEEPALIVE_PROBES = 5;
+    public static final long DEFAULT_KEEPALIVE_IDLE_NS = 300_000_000_000L;
     public static final int DEFAULT_SEND_BUFFER_BYTES = 256 * 1024;
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 256 * 1024;
     public static final int DEFAULT_LINK_MTU = 1500;
@@ -46,7 +54,7 @@ public record TcpConfig(int sendBufferBytes, int receiveBufferBytes, int linkMtu
     public static final TcpConfig DEFAULT = new TcpConfig(DEFAULT_SEND_BUFFER_BYTES, DEFAULT_RECEIVE_BUFFER_BYTES,
             DEFAULT_LINK_MTU, DEFAULT_WINDOW_SCALE, DEFAULT_INITIAL_RTO_NS, DEFAULT_MIN_RTO_NS, DEFAULT_MAX_RTO_NS,
             DEFAULT_MAX_RETRANSMISSIONS, DEFAULT_SYN_RECEIVED_TIMEOUT_NS, DEFAULT_FIN_WAIT_2_TIMEOUT_NS,
-            DEFAULT_TIME_WAIT_NS);
+            DEFAULT_TIME_WAIT_NS, DEFAULT_KEEPALIVE_IDLE_NS);
 
     public TcpConfig {
         if (sendBufferBytes < 1 || receiveBufferBytes < 1) {
@@ -71,6 +79,7 @@ public record TcpConfig(int sendBufferBytes, int receiveBufferBytes, int linkMtu
         if (synReceivedTimeoutNs <= 0 || finWait2TimeoutNs <= 0 || timeWaitNs <= 0) {
             throw new IllegalArgumentException("TCP timeouts must be positive");
         }
+        if (keepaliveIdleNs < 0) throw new IllegalArgumentException("keep-alive idle time must be >= 0 (0: off)");
     }
 
     /** The MSS we announce to the guest: what fits in one link frame. */
@@ -78,21 +87,29 @@ public record TcpConfig(int sendBufferBytes, int receiveBufferBytes, int linkMtu
 
     public TcpConfig withBuffers(int sendBytes, int receiveBytes) {
         return new TcpConfig(sendBytes, receiveBytes, linkMtu, windowScale, initialRtoNs, minRtoNs, maxRtoNs,
-                maxRetransmissions, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs);
+                maxRetransmissions, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs, keepaliveIdleNs);
     }
 
     public TcpConfig withLinkMtu(int mtu) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mtu, windowScale, initialRtoNs, minRtoNs, maxRtoNs,
-                maxRetransmissions, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs);
+                maxRetransmissions, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs, keepaliveIdleNs);
     }
 
     public TcpConfig withWindowScale(int shift) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, linkMtu, shift, initialRtoNs, minRtoNs, maxRtoNs,
-                maxRetransmissions, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs);
+                maxRetransmissions, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs, keepaliveIdleNs);
     }
+
+    public TcpConfig withKeepaliveIdle(long idleNs) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, linkMtu, windowScale, initialRtoNs, minRtoNs, maxRtoNs,
+                maxRetransmissions, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs, idleNs);
+    }
+
+    /** Time between keep-alive probes: a tenth of the idle time, at least a second. */
+    public long keepaliveIntervalNs() { return Math.max(1_000_000_000L, keepaliveIdleNs / 10); }
 
     public TcpConfig withMaxRetransmissions(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, linkMtu, windowScale, initialRtoNs, minRtoNs, maxRtoNs,
-                max, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs);
+                max, synReceivedTimeoutNs, finWait2TimeoutNs, timeWaitNs, keepaliveIdleNs);
     }
 }

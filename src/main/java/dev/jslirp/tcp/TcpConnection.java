@@ -178,6 +178,7 @@ public final class TcpConnection {
     /** The host connect succeeded: answer the held SYN (RFC 9293 §3.10.7.2). */
     public void onHostConnected(long nowNs) {
         if (state != TcpState.LISTEN) return;
+        lastGuestSegmentNs = nowNs;
         state = TcpState.SYN_RECEIVED;
         stateDeadlineNs = nowNs + config.synReceivedTimeoutNs();
         dispatch(nowNs);
@@ -205,6 +206,7 @@ public final class TcpConnection {
 
     /** Host opens (port forward): send SYN to the guest (RFC 9293 §3.10.1, active OPEN). */
     public void openToGuest(int iss, long nowNs) {
+        lastGuestSegmentNs = nowNs;
         if (state != TcpState.CLOSED || hostClosed) {
             throw new IllegalStateException("connection already used: " + state);
         }
@@ -241,6 +243,8 @@ public final class TcpConnection {
      * verified). {@code opts} must hold the segment's parsed options (only read on SYNs).
      */
     public void onGuestSegment(TcpSegment seg, TcpOptions opts, long nowNs) {
+        lastGuestSegmentNs = nowNs; // any segment shows the guest is there
+        keepaliveProbesSent = 0;
         switch (state) {
             case CLOSED -> onSegmentClosed(seg);
             case LISTEN -> onSegmentListen(seg, nowNs);
@@ -599,10 +603,41 @@ public final class TcpConnection {
 
     /** The earliest time {@link #onTimer} has work, or {@link Long#MAX_VALUE}. */
     public long nextDeadlineNs() {
-        return Math.min(rtx.deadlineNs(), stateDeadlineNs);
+        return Math.min(Math.min(rtx.deadlineNs(), stateDeadlineNs), keepaliveDeadlineNs());
     }
 
+    /** When the next keep-alive probe is due, or never (off, or not in a state that probes). */
+    private long keepaliveDeadlineNs() {
+        if (config.keepaliveIdleNs() == 0 || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT)) {
+            return Long.MAX_VALUE;
+        }
+        return keepaliveProbesSent == 0 ? lastGuestSegmentNs + config.keepaliveIdleNs()
+                : lastKeepaliveProbeNs + config.keepaliveIntervalNs();
+    }
+
+    /**
+     * RFC 1122 §4.2.3.6: an ACK carrying SND.UNA-1 makes a live guest answer with an ACK; a
+     * guest that vanished answers nothing, and after {@link TcpConfig#KEEPALIVE_PROBES} we give up.
+     */
+    private void onKeepaliveTimeout(long nowNs) {
+        if (keepaliveProbesSent >= TcpConfig.KEEPALIVE_PROBES) {
+            abort(nowNs);
+            return;
+        }
+        keepaliveProbesSent++;
+        lastKeepaliveProbeNs = nowNs;
+        emit(sndUna - 1, rcvNxt, TcpSegment.ACK, dataWindow(), -1, -1, null, 0, 0);
+    }
+
+    private long lastGuestSegmentNs;
+    private long lastKeepaliveProbeNs;
+    private int keepaliveProbesSent;
+
     public void onTimer(long nowNs) {
+        if (keepaliveDeadlineNs() <= nowNs) {
+            onKeepaliveTimeout(nowNs);
+            if (state == TcpState.CLOSED) return;
+        }
         if (stateDeadlineNs != Long.MAX_VALUE && nowNs - stateDeadlineNs >= 0) {
             stateDeadlineNs = Long.MAX_VALUE;
             switch (state) {

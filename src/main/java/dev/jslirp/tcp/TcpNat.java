@@ -85,7 +85,8 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         this.writer = writer;
         this.counters = counters;
         int buffer = config.limits().tcpBufferBytes();
-        this.tcpConfig = TcpConfig.DEFAULT.withLinkMtu(writer.mtu()).withBuffers(buffer, buffer);
+        this.tcpConfig = TcpConfig.DEFAULT.withLinkMtu(writer.mtu()).withBuffers(buffer, buffer)
+                .withKeepaliveIdle(config.limits().tcpKeepaliveIdleMs() * 1_000_000L);
         this.connectTimeoutNs = config.limits().tcpConnectTimeoutMs() * 1_000_000L;
         this.budget = new BufferBudget(config.limits().totalBufferBytes());
         int max = config.limits().maxTcpFlows();

@@ -248,6 +248,34 @@ class TcpConnectionTest {
         final TcpHarness h = new TcpHarness().established();
 
         @Test
+        void silentGuestIsProbedAndResetWhenItNeverAnswers() {
+            TcpHarness h = new TcpHarness(TcpHarness.CONFIG.withKeepaliveIdle(TcpConfig.DEFAULT_KEEPALIVE_IDLE_NS)).established();
+            h.advanceMs(TcpConfig.DEFAULT_KEEPALIVE_IDLE_NS / MS - 1);
+            h.expectNothing();
+            h.advanceMs(1);
+            h.expectAck(ISS, IRS + 1);                       // RFC 1122 §4.2.3.6: SND.UNA - 1
+            for (int i = 1; i < TcpConfig.KEEPALIVE_PROBES; i++) {
+                h.fireNextTimer();
+                h.expectAck(ISS, IRS + 1);
+            }
+            h.fireNextTimer();
+            h.expect(RST | ACK, ISS + 1, IRS + 1);
+            assertTrue(h.conn.isClosed(), "the flow can be freed");
+        }
+
+        @Test
+        void liveIdleGuestAnswersProbesAndKeepsItsConnection() {
+            TcpHarness h = new TcpHarness(TcpHarness.CONFIG.withKeepaliveIdle(TcpConfig.DEFAULT_KEEPALIVE_IDLE_NS)).established();
+            for (int round = 0; round < 3; round++) {
+                h.fireNextTimer();
+                h.expectAck(ISS, IRS + 1);
+                h.send(GuestSeg.ack(IRS + 1, ISS + 1));      // the guest's answer to a probe
+                h.expectNothing();
+            }
+            assertEquals(TcpState.ESTABLISHED, h.conn.state());
+        }
+
+        @Test
         void guestDataIsWrittenToTheHostAndAcked() {
             h.send(GuestSeg.ack(IRS + 1, ISS + 1).plus(PSH).withData(bytes(1000, 1)));
             Seg ack = h.expectAck(ISS + 1, IRS + 1001);

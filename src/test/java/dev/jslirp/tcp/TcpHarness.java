@@ -28,7 +28,8 @@ final class TcpHarness {
     static final int GUEST_WINDOW_FIELD = 512;
     static final long MS = 1_000_000L;
     /** Small buffers keep window arithmetic readable: 64 KiB each way, our shift 7 → field 512. */
-    static final TcpConfig CONFIG = TcpConfig.DEFAULT.withBuffers(64 * 1024, 64 * 1024);
+    /** Keep-alive off, so that "no timer armed" means what the tests say; the keep-alive tests turn it on. */
+    static final TcpConfig CONFIG = TcpConfig.DEFAULT.withBuffers(64 * 1024, 64 * 1024).withKeepaliveIdle(0);
 
     final TcpConfig config;
     final FakeHostStream host;
