@@ -6,8 +6,10 @@ import dev.jslirp.flow.FlowKeyTable;
 import dev.jslirp.flow.FlowObserver;
 import dev.jslirp.flow.FlowVisitor;
 import dev.jslirp.flow.Forwarding;
+import dev.jslirp.flow.InboundPorts;
 import dev.jslirp.flow.IndexPool;
 import dev.jslirp.host.EventLoop;
+import dev.jslirp.host.ForwardListeners;
 import dev.jslirp.host.HostTcpSocket;
 import dev.jslirp.host.Kinds;
 import dev.jslirp.host.RateLimitedLog;
@@ -71,10 +73,9 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final RateLimitedLog capLog = new RateLimitedLog(LOG, 10_000_000_000L);
     private final ByteBuffer quote = ByteBuffer.allocateDirect(Ipv4Packet.HEADER_LENGTH + TcpSegment.HEADER_LENGTH);
     private final Ipv4Packet quoteView = new Ipv4Packet();
-    private int[] listenerFd = new int[0];
-    private HostForward[] listenerRule = new HostForward[0];
+    private final ForwardListeners listeners;
+    private final InboundPorts inboundPorts = new InboundPorts();
     private int halfOpen;
-    private int nextInboundPort;
     private long nextDeadlineNs = Long.MAX_VALUE;
     public long flowsOpened, flowsRefusedByCap, resetsForUnknownFlows, connectTimeouts;
 
@@ -104,6 +105,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         scratch = ByteBuffer.allocateDirect(Math.max(65536, tcpConfig.mss()));
         loop.handler(Kinds.TCP_SOCKET, this);
         loop.handler(Kinds.TCP_LISTENER, this::onListenerReady);
+        listeners = new ForwardListeners(loop, Sockets.SOCK_STREAM, Kinds.TCP_LISTENER);
     }
 
     public TcpConfig tcpConfig() { return tcpConfig; }
@@ -118,28 +120,9 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
 
     /** Binds and listens on one host socket per TCP forward. @throws IllegalStateException naming the rule that failed */
     public void bindForwards() {
-        List<HostForward> rules = config.forwards().stream().filter(f -> f.protocol() == HostForward.Protocol.TCP).toList();
-        listenerFd = new int[rules.size()];
-        listenerRule = rules.toArray(new HostForward[0]);
-        for (int i = 0; i < rules.size(); i++) {
-            listenerFd[i] = -1;
-            listenerFd[i] = listen(rules.get(i), i);
-        }
+        listeners.addAll(config.forwards().stream().filter(f -> f.protocol() == HostForward.Protocol.TCP).toList());
     }
 
-    private int listen(HostForward rule, int index) {
-        int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.NONBLOCK_CLOEXEC, 0);
-        if (s < 0) throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-s));
-        Sockets.setsockopt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
-        int r = Sockets.bindInet(s, rule.hostAddr(), rule.hostPort());
-        if (r >= 0) r = Sockets.listen(s, Sockets.SOMAXCONN);
-        if (r < 0) {
-            Sys.close(s);
-            throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-r));
-        }
-        loop.register(s, Epoll.EPOLLIN, Kinds.TCP_LISTENER, index);
-        return s;
-    }
 
     /**
      * Adds a forward while running (the API's add_hostfwd): binds and listens at once.
@@ -147,22 +130,13 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
      * @throws IllegalStateException naming the rule when the port cannot be bound
      */
     public int addForward(HostForward rule) {
-        int index = listenerFd.length;
-        int s = listen(rule, index);
-        listenerFd = java.util.Arrays.copyOf(listenerFd, index + 1);
-        listenerRule = java.util.Arrays.copyOf(listenerRule, index + 1);
-        listenerFd[index] = s;
-        listenerRule[index] = rule;
-        return index;
+        return listeners.add(rule);
     }
 
     /** Closes a forward's listener; connections it already accepted go on. @return false if there was none */
     public boolean removeForward(int index) {
-        if (index < 0 || index >= listenerFd.length || listenerFd[index] < 0) return false;
-        loop.unregister(listenerFd[index]);
-        Sys.close(listenerFd[index]);
-        listenerFd[index] = -1;
-        return true;
+        if (!listeners.isOpen(index)) return false;
+        return listeners.remove(index);
     }
 
     /** Told of every flow opened, refused and closed (audit log); {@link FlowObserver#NONE} by default. */
@@ -189,7 +163,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     /** The host port a TCP forward listens on (useful when the rule asked for port 0). */
-    public int boundPort(int forwardIndex) { return Sockets.localPort(listenerFd[forwardIndex]); }
+    public int boundPort(int forwardIndex) { return listeners.boundPort(forwardIndex); }
 
     // ------------------------------------------------------------------ guest side
 
@@ -358,13 +332,13 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     private void onListenerReady(int index, int events, long nowNs) {
-        HostForward rule = listenerRule[index];
+        HostForward rule = listeners.rule(index);
         for (int i = 0; i < ACCEPT_BATCH; i++) {
-            int s = Sockets.accept4(listenerFd[index], acceptedPeer, Sockets.NONBLOCK_CLOEXEC);
+            int s = Sockets.accept4(listeners.fd(index), acceptedPeer, Sockets.NONBLOCK_CLOEXEC);
             if (s < 0) return;
             int flow = pool.acquire();
             int gAddr = config.guestAddrOf(rule);
-            int pPort = flow < 0 ? -1 : freeGatewayPort(gAddr, rule.guestPort(), acceptedPeer.port());
+            int pPort = flow < 0 ? -1 : inboundPorts.choose(table, Ipv4Packet.PROTOCOL_TCP, gAddr, rule.guestPort(), config.gateway(), acceptedPeer.port());
             if (pPort < 0) {
                 if (flow >= 0) pool.release(flow);
                 flowsRefusedByCap++;
@@ -384,16 +358,6 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         }
     }
 
-    /** The host peer's own port if the guest would not confuse it with another flow, else one of ours. */
-    private int freeGatewayPort(int gAddr, int gPort, int preferred) {
-        if (preferred != 0 && table.get(Ipv4Packet.PROTOCOL_TCP, gAddr, gPort, config.gateway(), preferred) < 0) return preferred;
-        for (int tries = 0; tries < 16384; tries++) {
-            nextInboundPort = (nextInboundPort + 1) & 16383;
-            int port = 49152 + nextInboundPort;
-            if (table.get(Ipv4Packet.PROTOCOL_TCP, gAddr, gPort, config.gateway(), port) < 0) return port;
-        }
-        return -1;
-    }
 
     // ------------------------------------------------------------------ timers and freeing
 
@@ -458,12 +422,5 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         }
     }
 
-    public void closeListeners() {
-        for (int s : listenerFd) {
-            if (s < 0) continue;
-            loop.unregister(s);
-            Sys.close(s);
-        }
-        listenerFd = new int[0];
-    }
+    public void closeListeners() { listeners.closeAll(); }
 }

@@ -6,8 +6,10 @@ import dev.jslirp.flow.FlowKeyTable;
 import dev.jslirp.flow.FlowObserver;
 import dev.jslirp.flow.FlowVisitor;
 import dev.jslirp.flow.Forwarding;
+import dev.jslirp.flow.InboundPorts;
 import dev.jslirp.flow.IndexPool;
 import dev.jslirp.host.EventLoop;
+import dev.jslirp.host.ForwardListeners;
 import dev.jslirp.host.Kinds;
 import dev.jslirp.iface.Counters;
 import dev.jslirp.iface.GuestFrameWriter;
@@ -69,9 +71,8 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final InetSockAddr from = new InetSockAddr();
     private final ByteBuffer quote = ByteBuffer.allocateDirect(Ipv4Packet.HEADER_LENGTH + UdpDatagram.HEADER_LENGTH);
     private final Ipv4Packet quoteView = new Ipv4Packet();
-    private int[] listenerFd = new int[0];
-    private HostForward[] listenerRule = new HostForward[0];
-    private int nextInboundPort = 0;
+    private final ForwardListeners listeners;
+    private final InboundPorts inboundPorts = new InboundPorts();
     private long nextDeadlineNs = Long.MAX_VALUE;
     public long flowsOpened, flowsRefusedByCap, hostSendErrors;
     private final dev.jslirp.host.RateLimitedLog capLog = new dev.jslirp.host.RateLimitedLog(LOG, 10_000_000_000L);
@@ -103,31 +104,14 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         bytesToGuest = new long[max];
         loop.handler(Kinds.UDP_SOCKET, this);
         loop.handler(Kinds.UDP_LISTENER, this::onListenerReady);
+        listeners = new ForwardListeners(loop, Sockets.SOCK_DGRAM, Kinds.UDP_LISTENER);
     }
 
     /** Binds one host socket per UDP forward. @throws IllegalStateException naming the rule that failed */
     public void bindForwards() {
-        List<HostForward> rules = config.forwards().stream().filter(f -> f.protocol() == HostForward.Protocol.UDP).toList();
-        listenerFd = new int[rules.size()];
-        listenerRule = rules.toArray(new HostForward[0]);
-        for (int i = 0; i < rules.size(); i++) {
-            listenerFd[i] = -1;
-            listenerFd[i] = bindListener(rules.get(i), i);
-        }
+        listeners.addAll(config.forwards().stream().filter(f -> f.protocol() == HostForward.Protocol.UDP).toList());
     }
 
-    private int bindListener(HostForward rule, int index) {
-        int s = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_DGRAM | Sockets.NONBLOCK_CLOEXEC, 0);
-        if (s < 0) throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-s));
-        Sockets.setsockopt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
-        int r = Sockets.bindInet(s, rule.hostAddr(), rule.hostPort());
-        if (r < 0) {
-            Sys.close(s);
-            throw new IllegalStateException("Unable to add hostfwd rule '" + rule + "': " + Errno.strerror(-r));
-        }
-        loop.register(s, Epoll.EPOLLIN, Kinds.UDP_LISTENER, index);
-        return s;
-    }
 
     /**
      * Adds a forward while running (the API's add_hostfwd): binds at once.
@@ -135,25 +119,16 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
      * @throws IllegalStateException naming the rule when the port cannot be bound
      */
     public int addForward(HostForward rule) {
-        int index = listenerFd.length;
-        int s = bindListener(rule, index);
-        listenerFd = java.util.Arrays.copyOf(listenerFd, index + 1);
-        listenerRule = java.util.Arrays.copyOf(listenerRule, index + 1);
-        listenerFd[index] = s;
-        listenerRule[index] = rule;
-        return index;
+        return listeners.add(rule);
     }
 
     /** Closes a forward's socket and the flows it carried. @return false if there was none */
     public boolean removeForward(int index) {
-        if (index < 0 || index >= listenerFd.length || listenerFd[index] < 0) return false;
+        if (!listeners.isOpen(index)) return false;
         for (int flow = 0; flow < pool.capacity(); flow++) {
             if (pool.inUse(flow) && listener[flow] == index) close(flow);
         }
-        loop.unregister(listenerFd[index]);
-        Sys.close(listenerFd[index]);
-        listenerFd[index] = -1;
-        return true;
+        return listeners.remove(index);
     }
 
     /** Sees every datagram that comes back from a host for an outbound flow (DNS snooping). Control path: may allocate. */
@@ -187,7 +162,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     /** The host port a UDP forward is bound to (useful when the rule asked for port 0). */
-    public int boundPort(int forwardIndex) { return Sockets.localPort(listenerFd[forwardIndex]); }
+    public int boundPort(int forwardIndex) { return listeners.boundPort(forwardIndex); }
 
     public int activeFlows() { return pool.inUseCount(); }
 
@@ -314,8 +289,8 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     /** Datagrams from host peers to a forwarded port. */
     private void onListenerReady(int index, int events, long nowNs) {
         ByteBuffer tx = writer.buffer();
-        int s = listenerFd[index];
-        HostForward rule = listenerRule[index];
+        int s = listeners.fd(index);
+        HostForward rule = listeners.rule(index);
         for (int i = 0; i < BATCH; i++) {
             int n = Sockets.recvfrom(s, tx, GuestFrameWriter.UDP_PAYLOAD_OFFSET, MAX_PAYLOAD, 0, from);
             if (n < 0) return;
@@ -338,27 +313,17 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         }
         int gAddr = config.guestAddrOf(rule);
         int pAddr = config.gateway();
-        int pPort = freeGatewayPort(gAddr, rule.guestPort(), hPort);
+        int pPort = inboundPorts.choose(table, Ipv4Packet.PROTOCOL_UDP, gAddr, rule.guestPort(), config.gateway(), hPort);
         if (pPort < 0) {
             pool.release(flow);
             flowsRefusedByCap++;
             return -1;
         }
-        record(flow, listenerFd[index], gAddr, rule.guestPort(), pAddr, pPort, index, hAddr, hPort, nowNs);
+        record(flow, listeners.fd(index), gAddr, rule.guestPort(), pAddr, pPort, index, hAddr, hPort, nowNs);
         inboundByHostPeer.put(Ipv4Packet.PROTOCOL_UDP, index, 0, hAddr, hPort, flow);
         return flow;
     }
 
-    /** The host peer's own port if the guest would not confuse it with another flow, else one of ours. */
-    private int freeGatewayPort(int gAddr, int gPort, int preferred) {
-        if (preferred != 0 && table.get(Ipv4Packet.PROTOCOL_UDP, gAddr, gPort, config.gateway(), preferred) < 0) return preferred;
-        for (int tries = 0; tries < 16384; tries++) {
-            nextInboundPort = (nextInboundPort + 1) & 16383;
-            int port = 49152 + nextInboundPort;
-            if (table.get(Ipv4Packet.PROTOCOL_UDP, gAddr, gPort, config.gateway(), port) < 0) return port;
-        }
-        return -1;
-    }
 
     /** The host answered ICMP port unreachable: tell the guest the same, quoting a header of its flow. */
     private void refusedByHost(int flow) {
@@ -412,12 +377,5 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         }
     }
 
-    public void closeListeners() {
-        for (int s : listenerFd) {
-            if (s < 0) continue;
-            loop.unregister(s);
-            Sys.close(s);
-        }
-        listenerFd = new int[0];
-    }
+    public void closeListeners() { listeners.closeAll(); }
 }
