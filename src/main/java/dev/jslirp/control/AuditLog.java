@@ -26,7 +26,9 @@ import java.util.Map;
 public final class AuditLog implements FlowObserver, AutoCloseable {
     private static final Logger LOG = System.getLogger("jslirp.audit");
     static final int LOG_PER_SECOND = 10;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Made on first use: Jackson loads ~370 classes (metaspace, start-up) that a helper without
+     *  --audit and without denials never needs. */
+    private ObjectMapper json;
     private final OutputStream out;
     private long logWindowStartNs = Long.MIN_VALUE;
     private int loggedInWindow;
@@ -88,7 +90,7 @@ public final class AuditLog implements FlowObserver, AutoCloseable {
 
     private void write(Map<String, Object> line) {
         try {
-            out.write(json.writeValueAsString(line).getBytes(StandardCharsets.UTF_8));
+            out.write(json().writeValueAsString(line).getBytes(StandardCharsets.UTF_8));
             out.write('\n');
             out.flush();
             linesWritten++;
@@ -107,10 +109,15 @@ public final class AuditLog implements FlowObserver, AutoCloseable {
             return;
         }
         try {
-            LOG.log(Level.WARNING, "audit " + json.writeValueAsString(line));
+            LOG.log(Level.WARNING, "audit " + json().writeValueAsString(line));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "audit " + line);
         }
+    }
+
+    private ObjectMapper json() {
+        if (json == null) json = new ObjectMapper();
+        return json;
     }
 
     @Override

@@ -81,7 +81,7 @@ final class ReceiveBuffer {
     int insert(int offset, ByteBuffer src, int srcOffset, int n) {
         assert offset >= 0 && n > 0 && offset + n <= window() : "insert outside the window";
         if (!allocated) {
-            ring = ByteBuffer.allocate(size);
+            ring = budget.take(size);
             allocated = true;
         }
         long start = writePos + offset;
@@ -149,6 +149,7 @@ final class ReceiveBuffer {
     /** Gives the memory back to the budget; the buffer offers no window afterwards. */
     void release() {
         if (!released) budget.release(size);
+        if (allocated) budget.give(ring);
         allocated = false;
         released = true;
         ring = EMPTY;
@@ -158,7 +159,7 @@ final class ReceiveBuffer {
     private void grow() {
         int bigger = Math.min(capacity, size * 2);
         if (!budget.tryReserve(bigger - size)) return;
-        ByteBuffer next = ByteBuffer.allocate(bigger);
+        ByteBuffer next = budget.take(bigger);
         long pos = readPos;
         long end = readPos + size;
         while (pos < end) {
@@ -168,6 +169,7 @@ final class ReceiveBuffer {
             next.put(to, ring, from, n);
             pos += n;
         }
+        budget.give(ring);
         ring = next;
         size = bigger;
     }

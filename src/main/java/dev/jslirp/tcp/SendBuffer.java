@@ -92,6 +92,7 @@ final class SendBuffer {
     /** Gives the memory back to the budget; the buffer is unusable afterwards. */
     void release() {
         budget.release(size);
+        if (size > 0) budget.give(ring);
         released = true;
         size = 0;
         length = 0;
@@ -102,14 +103,15 @@ final class SendBuffer {
     private void allocate() {
         size = Math.min(capacity, INITIAL);
         budget.force(size);
-        ring = ByteBuffer.allocate(size);
+        ring = budget.take(size);
     }
 
     private void grow() {
         int bigger = Math.min(capacity, size * 2);
         if (!budget.tryReserve(bigger - size)) return;
-        ByteBuffer next = ByteBuffer.allocate(bigger);
+        ByteBuffer next = budget.take(bigger);
         copyOut(0, next, 0, length);
+        budget.give(ring);
         ring = next;
         size = bigger;
         head = 0;

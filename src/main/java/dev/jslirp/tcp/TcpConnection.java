@@ -880,6 +880,10 @@ public final class TcpConnection {
     private void closeHostIfDone() {
         if ((state == TcpState.TIME_WAIT || state == TcpState.CLOSED) && hostOutputShut && hostEof) {
             closeHost(false);
+            // Nothing is left to send or to deliver: give the memory back now, not when the flow
+            // is freed. Under connection churn thousands of flows sit in TIME-WAIT at once, and
+            // their buffers were most of the process's memory (released twice is harmless).
+            releaseBuffers();
         }
     }
 
@@ -899,7 +903,7 @@ public final class TcpConnection {
     public TcpState state() { return state; }
 
     /** True once the connection is CLOSED and the host socket closed: the flow can be freed. */
-    /** Returns the buffers' memory to the budget; called once, when the flow is freed. */
+    /** Returns the buffers' memory to the budget: once both directions are done, or when the flow is freed. */
     public void releaseBuffers() {
         sendBuffer.release();
         receiveBuffer.release();

@@ -114,6 +114,21 @@ class BufferGrowthTest {
     }
 
     @Test
+    void freedFirstChunksAreReusedByTheNextFlows() {
+        BufferBudget budget = new BufferBudget(1 << 20);
+        SendBuffer first = new SendBuffer(CAP, budget);
+        first.append(pattern(100), 0, 100);
+        ByteBuffer ring = first.ring();
+        first.release();
+        SendBuffer next = new SendBuffer(CAP, budget);
+        next.free();
+        assertTrue(next.ring() == ring, "the pooled ring is taken again");
+        assertEquals(SendBuffer.INITIAL, budget.used(), "pooled memory is not counted as used");
+        next.release();
+        assertEquals(0, budget.used());
+    }
+
+    @Test
     void spentBudgetOffersTheSmallWindow() {
         BufferBudget budget = new BufferBudget(0);
         ReceiveBuffer r = new ReceiveBuffer(CAP, budget);

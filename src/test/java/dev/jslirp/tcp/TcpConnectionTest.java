@@ -705,6 +705,22 @@ class TcpConnectionTest {
         }
 
         @Test
+        void buffersAreReleasedOnEnteringTimeWaitNotWhenTheFlowIsFreed() {
+            // Under churn thousands of flows sit in TIME-WAIT: they must not hold their rings.
+            TcpHarness d = new TcpHarness().established();
+            d.hostSends(TcpHarness.bytes(1000, 1));
+            d.sink.segments.clear();
+            d.send(GuestSeg.ack(IRS + 1, ISS + 1001));
+            assertTrue(d.conn.bufferBytesAllocated() > 0, "the send ring was allocated");
+            d.hostEof();
+            d.expect(FIN | ACK, ISS + 1001, IRS + 1);
+            d.send(GuestSeg.ack(IRS + 1, ISS + 1002));
+            d.send(GuestSeg.ack(IRS + 1, ISS + 1002).plus(FIN));
+            assertEquals(TcpState.TIME_WAIT, d.conn.state());
+            assertEquals(0, d.conn.bufferBytesAllocated());
+        }
+
+        @Test
         void retransmittedFinIsAckedAndRestartsTheTimer() {
             h.advanceMs(500);
             h.send(GuestSeg.ack(IRS + 1, ISS + 2).plus(FIN));
