@@ -22,17 +22,9 @@ class DhcpMessageTest {
     static final long CLIENT_MAC = 0x5254_0012_3456L;
 
     /** A fixture from src/test/resources/frames: '#' lines are comments, whitespace is ignored. */
+    /** A hex fixture by file name ("NAME.hex"), through the one loader the wire tests use. */
     static byte[] fixture(String name) {
-        try (InputStream in = DhcpMessageTest.class.getResourceAsStream("/frames/" + name)) {
-            assertNotNull(in, name);
-            StringBuilder hex = new StringBuilder();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                if (!line.startsWith("#")) hex.append(line.replaceAll("\\s", ""));
-            }
-            return HexFormat.of().parseHex(hex);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return dev.jslirp.wire.HexFixtures.bytes(name.endsWith(".hex") ? name.substring(0, name.length() - 4) : name);
     }
 
     static DhcpMessage view(byte[] bytes) {

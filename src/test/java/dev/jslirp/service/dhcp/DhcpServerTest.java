@@ -53,17 +53,9 @@ class DhcpServerTest {
         reply = ByteBuffer.allocate(1000);
     }
 
+    /** A hex fixture by file name ("NAME.hex"), through the one loader the wire tests use. */
     static byte[] fixture(String name) {
-        try (InputStream in = DhcpServerTest.class.getResourceAsStream("/frames/" + name)) {
-            assertNotNull(in, name);
-            StringBuilder hex = new StringBuilder();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                if (!line.startsWith("#")) hex.append(line.replaceAll("\\s", ""));
-            }
-            return HexFormat.of().parseHex(hex);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return dev.jslirp.wire.HexFixtures.bytes(name.endsWith(".hex") ? name.substring(0, name.length() - 4) : name);
     }
 
     /** Sends {@code bytes} from {@code srcMac}; returns the reply length and wraps {@code r} over the reply. */

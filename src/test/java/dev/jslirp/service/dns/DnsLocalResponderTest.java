@@ -34,17 +34,9 @@ class DnsLocalResponderTest {
     final DnsLocalResponder restricted = new DnsLocalResponder(DnsConfig.defaults(GATEWAY).withRestricted(true));
     final ByteBuffer reply = ByteBuffer.allocate(1500);
 
+    /** A hex fixture by file name ("NAME.hex"), through the one loader the wire tests use. */
     static byte[] fixture(String name) {
-        try (InputStream in = DnsLocalResponderTest.class.getResourceAsStream("/frames/" + name)) {
-            assertNotNull(in, name);
-            StringBuilder hex = new StringBuilder();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                if (!line.startsWith("#")) hex.append(line.replaceAll("\\s", ""));
-            }
-            return HexFormat.of().parseHex(hex);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return dev.jslirp.wire.HexFixtures.bytes(name.endsWith(".hex") ? name.substring(0, name.length() - 4) : name);
     }
 
     int ask(DnsLocalResponder responder, byte[] query) {
