@@ -36,8 +36,12 @@ final class DemoCommand implements Callable<Integer> {
     static final String GUEST_PAGE = "Hello from the guest, through a port forward\n";
     static final int GUEST_PORT = 8080;
 
+    @picocli.CommandLine.ParentCommand
+    Main parent;
+
     @Override
     public Integer call() throws Exception {
+        Main.rejectOptionsBeforeSubcommand(parent, "demo");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING); // the demo narrates itself
         Path dir = Files.createTempDirectory("jslirp-demo");
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -110,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
                 cat lease.txt
                 addr=$(busybox nslookup %2$s 10.0.2.3 2>/dev/null | awk '/^Address/ {a=$NF} END {print a}')
                 [ -n "$addr" ] || fail "%2$s did not resolve"
-                echo "guest: DNS %2$s -> $addr (via 10.0.2.3, forwarded to the host's resolver)"
+                echo "guest: DNS %2$s -> $addr (via 10.0.2.3, forwarded to the demo's resolver on 127.0.0.1)"
                 page=$(timeout 10 busybox wget -q -O - "http://%2$s:%3$d/") || fail "could not fetch from the host"
                 echo "guest: fetched http://%2$s:%3$d/ -> $page"
                 busybox ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "ping to the gateway"

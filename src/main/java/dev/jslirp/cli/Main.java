@@ -26,7 +26,14 @@ import picocli.CommandLine.Parameters;
         description = "User-mode networking for VMs and network namespaces.%n"
                 + "slirp4netns form: jslirp [OPTIONS] PID|PATH TAPNAME",
         subcommands = {RunCommand.class, DemoCommand.class},
-        sortOptions = false)
+        sortOptions = false,
+        footer = {"%nOther modes:",
+                "  jslirp run [OPTIONS] -- COMMAND [ARGS]   COMMAND in its own network namespace (see run --help)",
+                "  jslirp --socket PATH | --dgram PATH       serve a QEMU -netdev stream / dgram",
+                "  jslirp -S FD                              bhyve's slirp helper protocol (bhyve-slirp-helper)",
+                "  jslirp demo                               a self-contained demonstration",
+                "%nEnvironment: JSLIRP_LOG=warning|info|fine (log level), JSLIRP_JAVA_OPTS (JVM flags instead of",
+                "the launcher's), JSLIRP_AOT=0 (no AOT cache)."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Exit status for bad usage or configuration. */
     public static final int EXIT_USAGE = 2;
@@ -63,6 +70,23 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         }
         return new NamespaceTapMode(network, configure, netnsType, operands.get(0), operands.get(1), slirp4netns, operators).run();
     }
+
+    /**
+     * Options before a subcommand belong to the slirp4netns form and would be silently
+     * ignored (a --dns-upstream given there would leave DNS on the host's resolver): refuse them.
+     */
+    static void rejectOptionsBeforeSubcommand(Main parent, String subcommand) {
+        if (parent == null) return;
+        var matched = parent.spec.commandLine().getParseResult().matchedOptions();
+        if (!matched.isEmpty()) {
+            throw new IllegalArgumentException("options must follow '" + subcommand + "': "
+                    + matched.stream().map(o -> o.longestName()).distinct().toList()
+                    + " came before it (jslirp " + subcommand + " [OPTIONS] ...)");
+        }
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -56,6 +56,18 @@ final class NamespaceGuest {
      */
     int run(java.util.function.Function<TapLink, Stack> stackFactory, Consumer<Stack> onServing) {
         Path resolv = writeResolvConf(config);
+        try {
+            return run(resolv, stackFactory, onServing);
+        } finally {
+            try {
+                Files.deleteIfExists(resolv); // also when start-up failed half-way
+            } catch (IOException e) {
+                // a temp file left behind is harmless
+            }
+        }
+    }
+
+    private int run(Path resolv, java.util.function.Function<TapLink, Stack> stackFactory, Consumer<Stack> onServing) {
         CompletableFuture<TapLink> tapLink = new CompletableFuture<>();
         CompletableFuture<Stack> ready = new CompletableFuture<>();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -106,21 +118,12 @@ final class NamespaceGuest {
             throw new StartupException("cannot create the guest namespace: " + e.getCause().getMessage(), Main.EXIT_FAILURE, e);
         }
         Stack stack = stackFactory.apply(tap);
-        int served;
-        try {
-            String what = String.join(" ", command);
-            if (what.length() > 60) what = what.substring(0, 57) + "...";
-            served = Serve.run(stack, "tap " + tapName + " of '" + what.replace('\n', ' ') + "'", s -> {
-                onServing.accept(s);
-                ready.complete(s);
-            });
-        } finally {
-            try {
-                Files.deleteIfExists(resolv);
-            } catch (IOException e) {
-                // a temp file left behind is harmless
-            }
-        }
+        String what = String.join(" ", command);
+        if (what.length() > 60) what = what.substring(0, 57) + "...";
+        int served = Serve.run(stack, "tap " + tapName + " of '" + what.replace('\n', ' ') + "'", s -> {
+            onServing.accept(s);
+            ready.complete(s);
+        });
         return exit.isDone() ? exit.join() : served;
     }
 
@@ -131,7 +134,7 @@ final class NamespaceGuest {
     private List<String> childArgv(Path resolv) {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--",
                 "unshare", "--mount", "--propagation", "private", "--",
-                "/bin/sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolv.toString()));
+                "/bin/sh", "-c", "mount --bind \"$1\" /etc/resolv.conf && shift && exec \"$@\"", "jslirp", resolv.toString()));
         argv.addAll(command);
         return argv;
     }

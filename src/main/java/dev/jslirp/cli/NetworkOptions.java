@@ -81,7 +81,7 @@ public final class NetworkOptions {
         List<HostForward> forwards = new ArrayList<>();
         for (String rules : hostfwd) forwards.addAll(HostForward.parseList(rules));
         b.forwards = forwards;
-        if (gatewayMac != null) b.gatewayMac = parseOr("--macaddress", () -> MacAddress.parse(gatewayMac));
+        if (gatewayMac != null) b.gatewayMac = parseOr("--gateway-mac", () -> MacAddress.parse(gatewayMac));
         b.domainName = domain;
         b.searchDomains = search;
         b.limits = limits.toLimits();

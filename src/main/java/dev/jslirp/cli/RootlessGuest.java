@@ -34,8 +34,8 @@ final class RootlessGuest {
         check("pipe2", Sys.pipe2(pipe, Sys.O_CLOEXEC));
         List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--",
                 "unshare", "--user", "--map-root-user", "--net", "--mount", "--propagation", "private", "--",
-                "/bin/sh", "-c", "read _ <&3; exec 3<&-; mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"",
-                resolv.toString()));
+                "/bin/sh", "-c", "read _ <&3; exec 3<&-; mount --bind \"$1\" /etc/resolv.conf && shift && exec \"$@\"",
+                "jslirp", resolv.toString()));
         argv.addAll(command);
         int pid = Spawn.spawn(Spawn.Request.of("setpriv", argv).withFd(3, pipe[0]));
         Sys.close(pipe[0]);

@@ -32,8 +32,12 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (after --).")
     List<String> command = new ArrayList<>();
 
+    @picocli.CommandLine.ParentCommand
+    Main parent;
+
     @Override
     public Integer call() {
+        Main.rejectOptionsBeforeSubcommand(parent, "run");
         Config config = network.toConfig(false, null);
         Operators operators = new Operators(operatorOptions, network.allowRules());
         return new NamespaceGuest(config, tapName, !noConfigure, command, !network.noOffload)

@@ -123,6 +123,7 @@ public final class Stack implements AutoCloseable {
                 continue;
             }
             if (n == Link.CLOSED) {
+                System.getLogger("jslirp").log(System.Logger.Level.WARNING, "the guest link closed (device gone or peer hung up): stopping");
                 linkClosed = true;
                 loop.unregister(link.pollFd());
                 loop.stop();

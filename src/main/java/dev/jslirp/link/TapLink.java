@@ -89,9 +89,14 @@ public final class TapLink implements Link {
         if (n > 0) return n;
         if (n == 0) return CLOSED;
         if (n == -Errno.EAGAIN || n == -Errno.EINTR) return NOTHING;
-        if (n == -Errno.EIO || n == -Errno.EBADF) return CLOSED;
+        if (n == -Errno.ENOBUFS || n == -Errno.ENOMEM) {
+            readErrors++; // transient: try again on the next readiness
+            return NOTHING;
+        }
+        // EBADFD once the device was deleted (by the guest, or with its namespace), EIO, ...:
+        // the tap will never work again, and epoll would report it ready forever.
         readErrors++;
-        return NOTHING;
+        return CLOSED;
     }
 
     @Override

@@ -61,6 +61,13 @@ class MainTest {
     }
 
     @Test
+    void optionsBeforeASubcommandAreRefusedNotIgnored() {
+        Outcome o = run("--dns-upstream", "127.0.0.1:5353", "run", "--", "true");
+        assertEquals(Main.EXIT_USAGE, o.status());
+        assertTrue(o.err().contains("options must follow 'run': [--dns-upstream]"), o.err());
+    }
+
+    @Test
     void notAPid() {
         Outcome o = run("--dns-upstream", "127.0.0.1", "12ab", "tap0");
         assertEquals(Main.EXIT_USAGE, o.status());

@@ -113,6 +113,15 @@ class RunModeE2eTest {
     }
 
     @Test
+    void guestDeletingItsInterfaceStopsJslirpPromptly() {
+        long start = System.nanoTime();
+        ExecResult r = run(Duration.ofSeconds(60), "run", "--", "/bin/sh", "-c", "ip link del eth0; sleep 30");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(r.stderr().contains("the guest link closed"), r.toString());
+        assertTrue(ms < 25_000, "jslirp (and with it the command) should stop at once, took " + ms + " ms");
+    }
+
+    @Test
     void demoPassesEveryStep() {
         ExecResult r = run(Duration.ofSeconds(90), "demo");
         assertEquals(0, r.exitCode(), r.toString());
