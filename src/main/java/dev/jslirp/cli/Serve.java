@@ -11,6 +11,19 @@ final class Serve {
 
     private Serve() {}
 
+    /** A forward that asked for host port 0 got one from the kernel: say which, or nobody can use it. */
+    private static void logPortsPicked(Stack stack) {
+        int tcp = 0, udp = 0;
+        for (dev.jslirp.config.HostForward f : stack.config().forwards()) {
+            boolean isTcp = f.protocol() == dev.jslirp.config.HostForward.Protocol.TCP;
+            int index = isTcp ? tcp++ : udp++;
+            if (f.hostPort() == 0) {
+                int port = isTcp ? stack.tcp().boundPort(index) : stack.udp().boundPort(index);
+                LOG.log(Level.INFO, "hostfwd rule '" + f + "' listens on host port " + port);
+            }
+        }
+    }
+
     /** Binds forwards (failure → exit 1 naming the rule), then serves until the link closes or SIGTERM/SIGINT. */
     static int run(Stack stack, String linkDescription) {
         return run(stack, linkDescription, s -> { });
@@ -24,6 +37,7 @@ final class Serve {
             stack.close();
             throw new StartupException(e.getMessage(), Main.EXIT_FAILURE, e);
         }
+        logPortsPicked(stack);
         // SIGTERM/SIGINT: stop the loop and let it close every socket (forwarded ports are
         // released), waiting a bounded time. The loop thread must not call System.exit
         // before the hook returns, or the two would wait for each other.
