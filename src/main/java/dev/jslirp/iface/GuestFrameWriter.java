@@ -135,6 +135,30 @@ public final class GuestFrameWriter implements GuestSegmentSink {
         return sendIcmp(srcAddr, original.src(), Icmpv4Packet.HEADER_LENGTH + quoted);
     }
 
+    /**
+     * An ICMP error about a flow whose original packet is gone (a host socket failed later):
+     * it quotes a header of the guest's flow, as its packet would have looked — IPv4 header
+     * and the first 8 bytes of TCP (ports, sequence number) or UDP (ports, length, checksum).
+     * @param tcpSeq for TCP, the sequence number to quote: Linux ignores an error whose quoted
+     *     sequence is outside what it has in flight
+     */
+    public boolean sendIcmpErrorAboutFlow(int type, int code, int protocol, int guestAddr, int guestPort,
+                                          int peerAddr, int peerPort, int tcpSeq) {
+        int quote = IP_PAYLOAD_OFFSET + Icmpv4Packet.HEADER_LENGTH;
+        Icmpv4Packet.emitHeader(tx, IP_PAYLOAD_OFFSET, type, code, 0);
+        Ipv4Packet.emit(tx, quote, guestAddr, peerAddr, protocol, 8, 0, TTL);
+        int l4 = quote + Ipv4Packet.HEADER_LENGTH;
+        tx.putShort(l4, (short) guestPort);
+        tx.putShort(l4 + 2, (short) peerPort);
+        if (protocol == Ipv4Packet.PROTOCOL_TCP) {
+            tx.putInt(l4 + 4, tcpSeq);
+        } else {
+            tx.putShort(l4 + 4, (short) UdpDatagram.HEADER_LENGTH);
+            tx.putShort(l4 + 6, (short) 0);
+        }
+        return sendIcmp(peerAddr, guestAddr, Icmpv4Packet.HEADER_LENGTH + Ipv4Packet.HEADER_LENGTH + 8);
+    }
+
     @Override
     public int maxSegmentPayload(int mss) {
         if ((link.offloads() & Link.OFFLOAD_TSO4) == 0) return mss;

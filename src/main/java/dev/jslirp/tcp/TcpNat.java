@@ -71,8 +71,6 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final SplittableRandom issRandom = new SplittableRandom();
     private final BufferBudget budget;
     private final RateLimitedLog capLog = new RateLimitedLog(LOG, 10_000_000_000L);
-    private final ByteBuffer quote = ByteBuffer.allocateDirect(Ipv4Packet.HEADER_LENGTH + TcpSegment.HEADER_LENGTH);
-    private final Ipv4Packet quoteView = new Ipv4Packet();
     private final ForwardListeners listeners;
     private final InboundPorts inboundPorts = new InboundPorts();
     private int halfOpen;
@@ -323,12 +321,9 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     private void sendUnreachable(int flow, int code) {
-        quote.clear();
-        Ipv4Packet.emit(quote, 0, guestAddr[flow], peerAddr[flow], Ipv4Packet.PROTOCOL_TCP, TcpSegment.HEADER_LENGTH, 0, 64);
-        TcpSegment.emitHeader(quote, Ipv4Packet.HEADER_LENGTH, guestPort[flow], peerPort[flow],
-                connections[flow].guestIsn(), 0, TcpSegment.SYN, 0, 0);   // Linux ignores an ICMP error whose quoted seq is outside SND.UNA..SND.NXT
-        quoteView.wrap(quote, 0, quote.capacity());
-        writer.sendIcmpError(Icmpv4Packet.TYPE_DEST_UNREACHABLE, code, peerAddr[flow], quoteView);
+        // The guest's SYN is what failed: quote its sequence number.
+        writer.sendIcmpErrorAboutFlow(Icmpv4Packet.TYPE_DEST_UNREACHABLE, code, Ipv4Packet.PROTOCOL_TCP,
+                guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow], connections[flow].guestIsn());
     }
 
     private void onListenerReady(int index, int events, long nowNs) {

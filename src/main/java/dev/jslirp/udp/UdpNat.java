@@ -69,8 +69,6 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     public final long[] bytesFromGuest, bytesToGuest;
     private final UdpDatagram udp = new UdpDatagram();
     private final InetSockAddr from = new InetSockAddr();
-    private final ByteBuffer quote = ByteBuffer.allocateDirect(Ipv4Packet.HEADER_LENGTH + UdpDatagram.HEADER_LENGTH);
-    private final Ipv4Packet quoteView = new Ipv4Packet();
     private final ForwardListeners listeners;
     private final InboundPorts inboundPorts = new InboundPorts();
     private long nextDeadlineNs = Long.MAX_VALUE;
@@ -327,11 +325,8 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
 
     /** The host answered ICMP port unreachable: tell the guest the same, quoting a header of its flow. */
     private void refusedByHost(int flow) {
-        quote.clear();
-        Ipv4Packet.emit(quote, 0, guestAddr[flow], peerAddr[flow], Ipv4Packet.PROTOCOL_UDP, UdpDatagram.HEADER_LENGTH, 0, 64);
-        UdpDatagram.emit(quote, Ipv4Packet.HEADER_LENGTH, guestPort[flow], peerPort[flow], 0, guestAddr[flow], peerAddr[flow]);
-        quoteView.wrap(quote, 0, quote.capacity());
-        writer.sendIcmpError(Icmpv4Packet.TYPE_DEST_UNREACHABLE, Icmpv4Packet.CODE_PORT_UNREACHABLE, peerAddr[flow], quoteView);
+        writer.sendIcmpErrorAboutFlow(Icmpv4Packet.TYPE_DEST_UNREACHABLE, Icmpv4Packet.CODE_PORT_UNREACHABLE,
+                Ipv4Packet.PROTOCOL_UDP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow], 0);
     }
 
     private static int unreachableCode(int errno) {
