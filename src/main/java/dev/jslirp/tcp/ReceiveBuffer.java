@@ -12,10 +12,18 @@ import java.nio.ByteBuffer;
  *
  * <p>Memory grows with the traffic: the window starts at {@link #INITIAL_WINDOW} bytes if the
  * shared {@link BufferBudget} has them, else at {@link SendBuffer#INITIAL} (always granted);
- * it is reserved from the budget at once but allocated when the first byte arrives, so an
- * idle flow holds no memory. It doubles, up to {@link #capacity}, when the
- * guest fills three quarters of it (it is limited by our window, not by its data) and the
- * shared {@link BufferBudget} allows. The window's right edge never moves back (RFC 9293
+ * it is reserved from the budget at once but allocated only when a byte has to be held, so an
+ * idle flow, and a busy one whose host socket keeps up ({@link #passThrough}), holds no memory.
+ * It doubles, up to {@link #capacity}, while the shared {@link BufferBudget} allows, when
+ * <ul>
+ * <li>the guest fills three quarters of it (the host is slower than the guest), or
+ * <li>a whole window's worth of bytes arrived in order since the last doubling (a bulk sender).
+ * Without this a fast host would keep the window at its first size, and a guest whose MTU
+ * is large would also cut its segments to half of that window (Linux bounds its MSS by half
+ * the largest window it has seen, tcp_bound_to_half_wnd): at MTU 65520 that halved
+ * the segments and throughput.
+ * </ul>
+ * The window's right edge never moves back (RFC 9293
  * §3.8.6.2.2: do not shrink the window), because the ring never shrinks while in use.
  *
  * <p>Positions are stream offsets ({@code long}, counted since the connection began), so
@@ -42,6 +50,8 @@ final class ReceiveBuffer {
     private final long[] rangeStart = new long[MAX_RANGES];
     private final long[] rangeEnd = new long[MAX_RANGES];
     private int rangeCount;
+    /** In-order bytes since the window last doubled (or since the start). */
+    private long sinceGrowth;
 
     ReceiveBuffer(int capacity) { this(capacity, BufferBudget.UNLIMITED); }
 
@@ -98,6 +108,7 @@ final class ReceiveBuffer {
                 merged++;
             }
             removeRanges(0, merged);
+            countInOrder(writePos - before);
             return (int) (writePos - before);
         }
         int i = 0;
@@ -125,6 +136,28 @@ final class ReceiveBuffer {
         rangeStart[i] = mergedStart;
         rangeEnd[i] = mergedEnd;
         return 0;
+    }
+
+    /** True when nothing is held: no in-order bytes waiting and no out-of-order ranges. */
+    boolean isEmpty() { return writePos == readPos && rangeCount == 0; }
+
+    /**
+     * Counts {@code n} in-order bytes that went straight to the host without being stored
+     * (allowed only when {@link #isEmpty}): the window stays where it was, and no copy is made.
+     */
+    void passThrough(int n) {
+        assert isEmpty() && n >= 0 && n <= window() : "pass-through with bytes held or beyond the window";
+        readPos += n;
+        writePos += n;
+        countInOrder(n);
+    }
+
+    private void countInOrder(long n) {
+        sinceGrowth += n;
+        if (sinceGrowth >= size && size < capacity && !released) {
+            sinceGrowth = 0;
+            grow();
+        }
     }
 
     /** Copies up to {@code max} in-order bytes into {@code dst}; returns the count. */
@@ -159,6 +192,13 @@ final class ReceiveBuffer {
     private void grow() {
         int bigger = Math.min(capacity, size * 2);
         if (!budget.tryReserve(bigger - size)) return;
+        if (isEmpty()) { // nothing held: only the reservation grows; the ring is taken when needed
+            if (allocated) budget.give(ring);
+            ring = EMPTY;
+            allocated = false;
+            size = bigger;
+            return;
+        }
         ByteBuffer next = budget.take(bigger);
         long pos = readPos;
         long end = readPos + size;

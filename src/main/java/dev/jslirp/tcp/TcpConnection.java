@@ -495,6 +495,24 @@ public final class TcpConnection {
             return;
         }
         if (len > room) len = room; // trim to the window; a FIN beyond it is dropped with the text
+        if (offsetInWindow == 0 && receiveBuffer.isEmpty() && !hostClosed) {
+            // Fast path: nothing is waiting for the host, so the text goes to the host socket
+            // straight from the guest's frame; only what the socket does not take is stored.
+            int written = host.write(seg.buffer(), off, len);
+            if (written < 0) {
+                resetFromHost(); // EPIPE, ECONNRESET: the host peer is gone
+                return;
+            }
+            receiveBuffer.passThrough(written);
+            rcvNxt += written;
+            bytesFromGuest += written;
+            off += written;
+            len -= written;
+            if (len == 0) {
+                flushToHost();
+                return;
+            }
+        }
         int advanced = receiveBuffer.insert(offsetInWindow, seg.buffer(), off, len);
         if (advanced < 0) {
             droppedSegments++; // too many holes: the guest will retransmit
