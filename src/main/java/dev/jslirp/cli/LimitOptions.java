@@ -14,7 +14,7 @@ public final class LimitOptions {
     @Option(names = "--max-udp-flows", paramLabel = "N", description = "Concurrent UDP flows (default 1024).")
     Integer maxUdpFlows;
 
-    @Option(names = "--tcp-buffer", paramLabel = "BYTES", description = "Per-flow TCP buffer cap, each way (default 262144).")
+    @Option(names = "--tcp-buffer", paramLabel = "BYTES", description = "Per-flow TCP buffer cap, each way (default 2097152).")
     Integer tcpBufferBytes;
 
     @Option(names = "--total-buffer", paramLabel = "BYTES", description = "All TCP buffers together (default 67108864).")

@@ -27,7 +27,7 @@ public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int m
     public static final long DEFAULT_TOTAL_BUFFER_BYTES = 64L << 20;
     public static final int DEFAULT_REASSEMBLY_DATAGRAMS = 64;
     public static final int DEFAULT_REASSEMBLY_BUFFER_BYTES = 1 << 20;
-    public static final Limits DEFAULT = new Limits(4096, 256, 1024, 64, 256 * 1024, 60_000, 10_000, 20_000);
+    public static final Limits DEFAULT = new Limits(4096, 256, 1024, 64, 2 << 20, 60_000, 10_000, 20_000);
 
     /** The first eight limits; buffer budget and reassembly at their defaults. */
     public Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int maxIcmpFlows,

@@ -500,6 +500,7 @@ public final class TcpConnection {
             // straight from the guest's frame; only what the socket does not take is stored.
             int written = host.write(seg.buffer(), off, len);
             if (written < 0) {
+                rcvNxt += len; // taken, as on the stored path, then lost with the host peer
                 resetFromHost(); // EPIPE, ECONNRESET: the host peer is gone
                 return;
             }
