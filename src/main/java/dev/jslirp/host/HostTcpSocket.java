@@ -56,6 +56,23 @@ public final class HostTcpSocket implements HostStream {
     }
 
     @Override
+    public int read(long address, int length) {
+        int n = Sockets.recv(fd, address, length, 0);
+        if (n > 0) return n;
+        if (n == 0) return length == 0 ? 0 : EOF;
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return 0;
+        return n;
+    }
+
+    @Override
+    public int write(long address, int length) {
+        int n = Sockets.send(fd, address, length, Sockets.MSG_NOSIGNAL);
+        if (n >= 0) return n;
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return 0;
+        return n;
+    }
+
+    @Override
     public void shutdownOutput() {
         if (fd >= 0) Sockets.shutdown(fd, Sockets.SHUT_WR);
     }

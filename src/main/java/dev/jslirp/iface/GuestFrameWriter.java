@@ -171,13 +171,13 @@ public final class GuestFrameWriter implements GuestSegmentSink {
                                int window, int mss, int windowScale, boolean sackPermitted,
                                ByteBuffer data, int dataOffset, int dataLength) {
         return sendSegment(guestAddr, guestPort, peerAddr, peerPort, seq, ack, flags, window, mss, windowScale,
-                sackPermitted, data, dataOffset, dataLength, Integer.MAX_VALUE);
+                sackPermitted, data, dataOffset, dataLength, Integer.MAX_VALUE, 0);
     }
 
     @Override
     public boolean sendSegment(int guestAddr, int guestPort, int peerAddr, int peerPort, int seq, int ack, int flags,
                                int window, int mss, int windowScale, boolean sackPermitted,
-                               ByteBuffer data, int dataOffset, int dataLength, int segmentSize) {
+                               ByteBuffer data, int dataOffset, int dataLength, int segmentSize, long dataAddress) {
         int tcp = IP_PAYLOAD_OFFSET;
         int options = 0;
         if (mss >= 0) options += TcpOptions.emitMss(tx, tcp + TcpSegment.HEADER_LENGTH + options, mss);
@@ -185,12 +185,19 @@ public final class GuestFrameWriter implements GuestSegmentSink {
         if (sackPermitted) options += TcpOptions.emitSackPermitted(tx, tcp + TcpSegment.HEADER_LENGTH + options);
         TcpSegment.emitHeader(tx, tcp, peerPort, guestPort, seq, ack, flags, window, options);
         int headerLength = TcpSegment.HEADER_LENGTH + options;
+        int length = headerLength + dataLength;
+        int offloads = link.offloads();
+        boolean offload = (offloads & Link.OFFLOAD_CHECKSUM) != 0 && guestMac != MacAddress.BROADCAST;
+        if (offload && dataLength > 0 && dataAddress != 0 && (offloads & Link.OFFLOAD_GATHER) != 0) {
+            // The payload leaves from where it is (the flow's send ring): no copy into the frame.
+            return sendTcpOffloaded(peerAddr, guestAddr, headerLength, length,
+                    dataLength > segmentSize ? segmentSize : 0, dataAddress + dataOffset);
+        }
         if (dataLength > 0) {
             tx.put(tcp + headerLength, data, dataOffset, dataLength);
         }
-        int length = headerLength + dataLength;
-        if ((link.offloads() & Link.OFFLOAD_CHECKSUM) != 0 && guestMac != MacAddress.BROADCAST) {
-            return sendTcpOffloaded(peerAddr, guestAddr, headerLength, length, dataLength > segmentSize ? segmentSize : 0);
+        if (offload) {
+            return sendTcpOffloaded(peerAddr, guestAddr, headerLength, length, dataLength > segmentSize ? segmentSize : 0, 0);
         }
         TcpSegment.fillChecksum(tx, tcp, length, peerAddr, guestAddr);
         return sendIpv4(peerAddr, guestAddr, Ipv4Packet.PROTOCOL_TCP, length);
@@ -201,15 +208,22 @@ public final class GuestFrameWriter implements GuestSegmentSink {
      * cuts the payload into {@code gsoSize} pieces: we write one header and never sum the
      * payload. The checksum field carries the pseudo-header sum, uncomplemented, as a NIC
      * expects it for a partial checksum.
+     * @param payloadAddress 0 when the payload follows the header in {@code tx}, else where it
+     *     is in native memory (the link gathers it)
      */
-    private boolean sendTcpOffloaded(int src, int dst, int tcpHeaderLength, int tcpLength, int gsoSize) {
+    private boolean sendTcpOffloaded(int src, int dst, int tcpHeaderLength, int tcpLength, int gsoSize,
+                                     long payloadAddress) {
         int partial = ~Checksum.fold(Checksum.pseudoHeaderV4(src, dst, Ipv4Packet.PROTOCOL_TCP, tcpLength)) & 0xFFFF;
         tx.putShort(IP_PAYLOAD_OFFSET + TcpSegment.CHECKSUM_OFFSET, (short) partial);
         Ipv4Packet.emit(tx, IP_OFFSET, src, dst, Ipv4Packet.PROTOCOL_TCP, tcpLength, nextIdent(), TTL);
         EthernetFrame.emit(tx, 0, guestMac, gatewayMac, EthernetFrame.ETHERTYPE_IPV4);
         int frameLength = IP_PAYLOAD_OFFSET + tcpLength;
-        if (link.sendOffloaded(tx, 0, frameLength, gsoSize, IP_PAYLOAD_OFFSET + tcpHeaderLength,
-                IP_PAYLOAD_OFFSET, TcpSegment.CHECKSUM_OFFSET)) {
+        int headerLength = IP_PAYLOAD_OFFSET + tcpHeaderLength;
+        boolean sent = payloadAddress == 0
+                ? link.sendOffloaded(tx, 0, frameLength, gsoSize, headerLength, IP_PAYLOAD_OFFSET, TcpSegment.CHECKSUM_OFFSET)
+                : link.sendOffloadedGather(tx, 0, headerLength, payloadAddress, frameLength - headerLength, gsoSize,
+                        IP_PAYLOAD_OFFSET, TcpSegment.CHECKSUM_OFFSET);
+        if (sent) {
             counters.framesToGuest++;
             return true;
         }

@@ -52,6 +52,12 @@ public interface Link extends AutoCloseable {
     /** {@link #offloads()} bit: the link takes TCP segments larger than the MTU and splits them (TSO). */
     int OFFLOAD_TSO4 = 2;
 
+    /**
+     * {@link #offloads()} bit: {@link #sendOffloadedGather} sends the headers from a buffer and
+     * the payload from native memory as one frame, so the payload is never copied.
+     */
+    int OFFLOAD_GATHER = 4;
+
     /** Offloads {@link #sendOffloaded} supports; 0 for links without a virtio-net header. */
     default int offloads() { return 0; }
 
@@ -77,6 +83,16 @@ public interface Link extends AutoCloseable {
     default boolean sendOffloaded(ByteBuffer buf, int offset, int length, int gsoSize, int headerLength,
                                   int checksumStart, int checksumOffset) {
         throw new UnsupportedOperationException("this link has no offloads");
+    }
+
+    /**
+     * As {@link #sendOffloaded}, for a frame made of {@code buf[offset, offset + headerLength)}
+     * (Ethernet, IP and TCP headers) followed by {@code payloadLength} bytes at native address
+     * {@code payloadAddress}. Only links with {@link #OFFLOAD_GATHER}.
+     */
+    default boolean sendOffloadedGather(ByteBuffer buf, int offset, int headerLength, long payloadAddress,
+                                        int payloadLength, int gsoSize, int checksumStart, int checksumOffset) {
+        throw new UnsupportedOperationException("this link does not gather");
     }
 
     @Override

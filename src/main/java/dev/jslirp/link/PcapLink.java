@@ -72,7 +72,8 @@ public final class PcapLink implements Link {
 
     @Override public int pollEvents() { return inner.pollEvents(); }
 
-    @Override public int offloads() { return inner.offloads(); }
+    /** Not {@link #OFFLOAD_GATHER}: a recorded frame must be whole in one buffer. */
+    @Override public int offloads() { return inner.offloads() & ~OFFLOAD_GATHER; }
 
     @Override public int maxReceiveLength() { return inner.maxReceiveLength(); }
 

@@ -32,6 +32,7 @@ public final class TapLink implements Link {
     private final int fd;
     private final int maxFrameLength;
     private final boolean vnet;
+    /** readv/writev vectors: the virtio-net header, then the frame (and for gather, its payload). */
     private final MemorySegment rxHeader, txHeader, rxIov, txIov;
     private final BufferAddresses addresses = new BufferAddresses();
     private boolean checksumTrusted;
@@ -48,11 +49,11 @@ public final class TapLink implements Link {
         this.maxFrameLength = maxFrameLength;
         this.vnet = vnetHeader;
         Arena arena = Arena.ofAuto();
-        MemorySegment block = arena.allocate(2 * 16 + 2 * 16 + 2 * VNET_HEADER_LENGTH, 16);
+        MemorySegment block = arena.allocate(2 * 16 + 3 * 16 + 2 * VNET_HEADER_LENGTH, 16);
         rxIov = block.asSlice(0, 32);
-        txIov = block.asSlice(32, 32);
-        rxHeader = block.asSlice(64, VNET_HEADER_LENGTH);
-        txHeader = block.asSlice(64 + VNET_HEADER_LENGTH, VNET_HEADER_LENGTH);
+        txIov = block.asSlice(32, 48);
+        rxHeader = block.asSlice(80, VNET_HEADER_LENGTH);
+        txHeader = block.asSlice(80 + VNET_HEADER_LENGTH, VNET_HEADER_LENGTH);
         rxIov.set(ValueLayout.JAVA_LONG, 0, rxHeader.address());
         rxIov.set(ValueLayout.JAVA_LONG, 8, VNET_HEADER_LENGTH);
         txIov.set(ValueLayout.JAVA_LONG, 0, txHeader.address());
@@ -63,7 +64,7 @@ public final class TapLink implements Link {
     public int pollFd() { return fd; }
 
     @Override
-    public int offloads() { return vnet ? OFFLOAD_CHECKSUM | OFFLOAD_TSO4 : 0; }
+    public int offloads() { return vnet ? OFFLOAD_CHECKSUM | OFFLOAD_TSO4 | OFFLOAD_GATHER : 0; }
 
     @Override
     public int maxReceiveLength() { return vnet ? Math.max(maxFrameLength, MAX_TSO_FRAME) : maxFrameLength; }
@@ -113,6 +114,25 @@ public final class TapLink implements Link {
     @Override
     public boolean sendOffloaded(ByteBuffer buf, int offset, int length, int gsoSize, int headerLength,
                                  int checksumStart, int checksumOffset) {
+        if (!offloadedHeader(length, gsoSize, headerLength, checksumStart, checksumOffset)) return false;
+        return writeWithHeader(buf, offset, length);
+    }
+
+    @Override
+    public boolean sendOffloadedGather(ByteBuffer buf, int offset, int headerLength, long payloadAddress,
+                                       int payloadLength, int gsoSize, int checksumStart, int checksumOffset) {
+        if (!offloadedHeader(headerLength + payloadLength, gsoSize, headerLength, checksumStart, checksumOffset)) {
+            return false;
+        }
+        txIov.set(ValueLayout.JAVA_LONG, 16, addresses.of(buf) + offset);
+        txIov.set(ValueLayout.JAVA_LONG, 24, headerLength);
+        txIov.set(ValueLayout.JAVA_LONG, 32, payloadAddress);
+        txIov.set(ValueLayout.JAVA_LONG, 40, payloadLength);
+        return wrote(Sys.writev(fd, txIov.address(), 3), VNET_HEADER_LENGTH + headerLength + payloadLength);
+    }
+
+    /** Fills the virtio-net header of an offloaded frame; false (counted) if the frame is too long. */
+    private boolean offloadedHeader(int length, int gsoSize, int headerLength, int checksumStart, int checksumOffset) {
         if (!vnet) throw new UnsupportedOperationException("tap without a virtio-net header");
         if (length > MAX_TSO_FRAME || (gsoSize == 0 && length > maxFrameLength)) {
             droppedTooLong++;
@@ -124,7 +144,7 @@ public final class TapLink implements Link {
         txHeader.set(LE_SHORT, 4, (short) gsoSize);
         txHeader.set(LE_SHORT, 6, (short) checksumStart);
         txHeader.set(LE_SHORT, 8, (short) checksumOffset);
-        return writeWithHeader(buf, offset, length);
+        return true;
     }
 
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

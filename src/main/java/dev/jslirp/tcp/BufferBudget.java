@@ -1,7 +1,5 @@
 package dev.jslirp.tcp;
 
-import java.nio.ByteBuffer;
-
 /**
  * The bytes all TCP flows together may hold in their send and receive buffers. A buffer
  * starts small and grows (doubling, up to its flow's cap) only while the budget allows, so
@@ -26,7 +24,7 @@ public final class BufferBudget {
 
     private final long total;
     private long used;
-    private final ByteBuffer[] pooledSend, pooledReceive;
+    private final Ring[] pooledSend, pooledReceive;
     private int sendCount, receiveCount;
     /** Growth requests refused because the budget was spent. */
     public long refused;
@@ -36,31 +34,36 @@ public final class BufferBudget {
         this.total = totalBytes;
         // UNLIMITED is shared by tests on any thread: it does not pool.
         int slots = totalBytes == Long.MAX_VALUE ? 0 : POOLED;
-        this.pooledSend = new ByteBuffer[slots];
-        this.pooledReceive = new ByteBuffer[slots];
+        this.pooledSend = new Ring[slots];
+        this.pooledReceive = new Ring[slots];
     }
 
     /** A ring of {@code size} bytes: a pooled one if there is one (its old bytes are never read). */
-    ByteBuffer take(int size) {
-        if (size == SendBuffer.INITIAL && sendCount > 0) return reset(pooledSend, --sendCount);
-        if (size == ReceiveBuffer.INITIAL_WINDOW && receiveCount > 0) return reset(pooledReceive, --receiveCount);
-        return ByteBuffer.allocate(size);
+    Ring take(int size) {
+        if (size == SendBuffer.INITIAL && sendCount > 0) return unpool(pooledSend, --sendCount);
+        if (size == ReceiveBuffer.INITIAL_WINDOW && receiveCount > 0) return unpool(pooledReceive, --receiveCount);
+        return Ring.allocate(size);
     }
 
-    /** A ring no longer used: kept for {@link #take} if it is a first-chunk size and there is room. */
-    void give(ByteBuffer ring) {
-        int size = ring.capacity();
+    /**
+     * A ring no longer used: kept for {@link #take} if it is a first-chunk size and there is
+     * room, else its memory goes back to the OS. The caller must drop its reference.
+     */
+    void give(Ring ring) {
+        int size = ring.size;
         if (size == SendBuffer.INITIAL && sendCount < pooledSend.length) {
             pooledSend[sendCount++] = ring;
         } else if (size == ReceiveBuffer.INITIAL_WINDOW && receiveCount < pooledReceive.length) {
             pooledReceive[receiveCount++] = ring;
+        } else {
+            ring.free();
         }
     }
 
-    private static ByteBuffer reset(ByteBuffer[] pool, int i) {
-        ByteBuffer b = pool[i];
+    private static Ring unpool(Ring[] pool, int i) {
+        Ring r = pool[i];
         pool[i] = null;
-        return b.clear();
+        return r;
     }
 
     /** Takes {@code n} bytes if they fit. */

@@ -35,11 +35,13 @@ public interface GuestSegmentSink {
      * As {@link #sendSegment(int, int, int, int, int, int, int, int, int, int, boolean, ByteBuffer, int, int)},
      * for data that may exceed the MSS (only up to {@link #maxSegmentPayload}).
      * @param segmentSize the connection's MSS: the size the link cuts a larger payload into
+     * @param dataAddress the native address of {@code data}'s byte 0, or 0 if it has none: a
+     *     link that gathers may then send the payload from there without copying it
      */
     default boolean sendSegment(int guestAddr, int guestPort, int peerAddr, int peerPort,
                                 int seq, int ack, int flags, int window,
                                 int mss, int windowScale, boolean sackPermitted,
-                                ByteBuffer data, int dataOffset, int dataLength, int segmentSize) {
+                                ByteBuffer data, int dataOffset, int dataLength, int segmentSize, long dataAddress) {
         return sendSegment(guestAddr, guestPort, peerAddr, peerPort, seq, ack, flags, window, mss, windowScale,
                 sackPermitted, data, dataOffset, dataLength);
     }

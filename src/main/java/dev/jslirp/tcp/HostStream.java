@@ -24,6 +24,12 @@ public interface HostStream {
      */
     int write(ByteBuffer buf, int offset, int length);
 
+    /** As {@link #read(ByteBuffer, int, int)}, into native memory (a {@link Ring}) at {@code address}. */
+    int read(long address, int length);
+
+    /** As {@link #write(ByteBuffer, int, int)}, from native memory (a {@link Ring}) at {@code address}. */
+    int write(long address, int length);
+
     /** Half-close: no more data from us (the guest sent FIN). */
     void shutdownOutput();
 

@@ -35,11 +35,9 @@ final class ReceiveBuffer {
     /** The window offered in the SYN (RFC 7323 §2.2: unscaled there anyway) when the budget allows. */
     static final int INITIAL_WINDOW = 64 * 1024;
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
     private final int capacity;
     private final BufferBudget budget;
-    private ByteBuffer ring = EMPTY;
+    private Ring ring = Ring.EMPTY;
     /** The window we offer: the ring's size once allocated. */
     private int size;
     private boolean allocated, released;
@@ -166,11 +164,34 @@ final class ReceiveBuffer {
         if (n <= 0) return 0;
         int start = index(readPos);
         int first = Math.min(n, size - start);
-        dst.put(dstOffset, ring, start, first);
+        dst.put(dstOffset, ring.buffer, start, first);
         if (n > first) {
-            dst.put(dstOffset + first, ring, 0, n - first);
+            dst.put(dstOffset + first, ring.buffer, 0, n - first);
         }
         return n;
+    }
+
+    /**
+     * Writes in-order bytes to the host socket straight from the ring (two writes when they
+     * wrap) and consumes what it took.
+     * @return bytes taken (0 if the socket is full), or the negative errno {@link HostStream#write} returned
+     */
+    int writeTo(HostStream host) {
+        int n = length();
+        if (n == 0) return 0;
+        int start = index(readPos);
+        int first = Math.min(n, size - start);
+        int written = host.write(ring.address + start, first);
+        if (written <= 0) return written;
+        readPos += written;
+        if (written == first && n > first) {
+            int more = host.write(ring.address, n - first);
+            if (more > 0) {
+                readPos += more;
+                written += more;
+            } // a full socket or an error shows again on the next write
+        }
+        return written;
     }
 
     /** The host took {@code n} in-order bytes. */
@@ -185,7 +206,7 @@ final class ReceiveBuffer {
         if (allocated) budget.give(ring);
         allocated = false;
         released = true;
-        ring = EMPTY;
+        ring = Ring.EMPTY;
     }
 
     /** Doubles the ring; held bytes (all within [readPos, readPos + size)) keep their stream positions. */
@@ -194,19 +215,19 @@ final class ReceiveBuffer {
         if (!budget.tryReserve(bigger - size)) return;
         if (isEmpty()) { // nothing held: only the reservation grows; the ring is taken when needed
             if (allocated) budget.give(ring);
-            ring = EMPTY;
+            ring = Ring.EMPTY;
             allocated = false;
             size = bigger;
             return;
         }
-        ByteBuffer next = budget.take(bigger);
+        Ring next = budget.take(bigger);
         long pos = readPos;
         long end = readPos + size;
         while (pos < end) {
             int from = (int) (pos % size);
             int to = (int) (pos % bigger);
             int n = (int) Math.min(end - pos, Math.min(size - from, bigger - to));
-            next.put(to, ring, from, n);
+            next.buffer.put(to, ring.buffer, from, n);
             pos += n;
         }
         budget.give(ring);
@@ -217,9 +238,9 @@ final class ReceiveBuffer {
     private void copyIn(long pos, ByteBuffer src, int srcOffset, int n) {
         int start = index(pos);
         int first = Math.min(n, size - start);
-        ring.put(start, src, srcOffset, first);
+        ring.buffer.put(start, src, srcOffset, first);
         if (n > first) {
-            ring.put(0, src, srcOffset + first, n - first);
+            ring.buffer.put(0, src, srcOffset + first, n - first);
         }
     }
 

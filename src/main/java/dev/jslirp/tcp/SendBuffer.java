@@ -9,16 +9,17 @@ import java.nio.ByteBuffer;
  *
  * <p>The ring is allocated on first use ({@link #INITIAL} bytes) and doubles, up to
  * {@link #capacity}, when it is three quarters full and the shared {@link BufferBudget}
- * allows: an idle flow holds no memory, a busy one only what its traffic needs.
+ * allows: an idle flow holds no memory, a busy one only what its traffic needs. It is native
+ * memory ({@link Ring}): host reads land in it ({@link #readFrom}) and frames to the guest
+ * may be sent from it, with no copy in between.
  */
 final class SendBuffer {
     /** First allocation; also what a flow gets when the budget is spent. */
     static final int INITIAL = 16 * 1024;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final int capacity;
     private final BufferBudget budget;
-    private ByteBuffer ring = EMPTY;
+    private Ring ring = Ring.EMPTY;
     private int size;
     private int head;
     private int length;
@@ -50,7 +51,7 @@ final class SendBuffer {
     /** Bytes allocated now. */
     int allocated() { return size; }
 
-    ByteBuffer ring() { return ring; }
+    Ring ring() { return ring; }
 
     /** Appends {@code n <= free()} bytes. */
     void append(ByteBuffer src, int srcOffset, int n) {
@@ -58,11 +59,34 @@ final class SendBuffer {
         assert n >= 0 && n <= size - length : "append beyond capacity";
         int tail = index(length);
         int first = Math.min(n, size - tail);
-        ring.put(tail, src, srcOffset, first);
+        ring.buffer.put(tail, src, srcOffset, first);
         if (n > first) {
-            ring.put(0, src, srcOffset + first, n - first);
+            ring.buffer.put(0, src, srcOffset + first, n - first);
         }
         length += n;
+    }
+
+    /**
+     * Reads from the host socket straight into the free space (two reads when it wraps).
+     * @return bytes read (&gt; 0), 0 if the socket had nothing or there is no room, or what
+     *     {@link HostStream#read} returned for end of stream or an error
+     */
+    int readFrom(HostStream host) {
+        int free = free();
+        if (free == 0) return 0;
+        int tail = index(length);
+        int first = Math.min(free, size - tail);
+        int n = host.read(ring.address + tail, first);
+        if (n <= 0) return n;
+        length += n;
+        if (n == first && free > first) {
+            int more = host.read(ring.address, free - first);
+            if (more > 0) {
+                length += more;
+                n += more;
+            } // end of stream or an error shows again on the next read
+        }
+        return n;
     }
 
     /** Ring index of the {@code n} bytes at {@code offset}, or -1 if they wrap around the end. */
@@ -76,9 +100,9 @@ final class SendBuffer {
         assert offset >= 0 && n >= 0 && offset + n <= length : "copy beyond buffered data";
         int start = index(offset);
         int first = Math.min(n, size - start);
-        dst.put(dstOffset, ring, start, first);
+        dst.put(dstOffset, ring.buffer, start, first);
         if (n > first) {
-            dst.put(dstOffset + first, ring, 0, n - first);
+            dst.put(dstOffset + first, ring.buffer, 0, n - first);
         }
     }
 
@@ -97,7 +121,7 @@ final class SendBuffer {
         size = 0;
         length = 0;
         head = 0;
-        ring = EMPTY;
+        ring = Ring.EMPTY;
     }
 
     private void allocate() {
@@ -109,8 +133,8 @@ final class SendBuffer {
     private void grow() {
         int bigger = Math.min(capacity, size * 2);
         if (!budget.tryReserve(bigger - size)) return;
-        ByteBuffer next = budget.take(bigger);
-        copyOut(0, next, 0, length);
+        Ring next = budget.take(bigger);
+        copyOut(0, next.buffer, 0, length);
         budget.give(ring);
         ring = next;
         size = bigger;

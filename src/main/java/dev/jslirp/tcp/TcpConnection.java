@@ -553,11 +553,8 @@ public final class TcpConnection {
                 host.wantRead(false);
                 break;
             }
-            int n = host.read(scratch, 0, Math.min(free, scratch.capacity()));
-            if (n > 0) {
-                sendBuffer.append(scratch, 0, n);
-                continue;
-            }
+            int n = sendBuffer.readFrom(host); // straight into the ring: no copy
+            if (n > 0) continue;
             if (n == 0) break;
             if (n == HostStream.EOF) {
                 hostEof = true;
@@ -580,13 +577,12 @@ public final class TcpConnection {
     private void flushToHost() {
         if (hostClosed) return;
         while (receiveBuffer.length() > 0) {
-            int n = receiveBuffer.copyOut(scratch, 0, scratch.capacity());
-            int written = host.write(scratch, 0, n);
+            int n = receiveBuffer.length();
+            int written = receiveBuffer.writeTo(host); // straight from the ring: no copy
             if (written < 0) {
                 resetFromHost(); // EPIPE, ECONNRESET: the host peer is gone
                 return;
             }
-            receiveBuffer.consume(written);
             bytesFromGuest += written;
             if (written < n) break;
         }
@@ -805,10 +801,11 @@ public final class TcpConnection {
         }
         int index = sendBuffer.contiguousIndex(offset, n);
         if (index >= 0) {
-            emit(seq, rcvNxt, flags, dataWindow(), -1, -1, sendBuffer.ring(), index, n);
+            Ring ring = sendBuffer.ring();
+            emit(seq, rcvNxt, flags, dataWindow(), -1, -1, ring.buffer, index, n, ring.address);
         } else {
             sendBuffer.copyOut(offset, scratch, 0, n);
-            emit(seq, rcvNxt, flags, dataWindow(), -1, -1, scratch, 0, n);
+            emit(seq, rcvNxt, flags, dataWindow(), -1, -1, scratch, 0, n, 0);
         }
     }
 
@@ -818,10 +815,15 @@ public final class TcpConnection {
 
     private void emit(int seq, int ack, int flags, int window, int mss, int windowScale,
                       ByteBuffer data, int dataOffset, int dataLength) {
+        emit(seq, ack, flags, window, mss, windowScale, data, dataOffset, dataLength, 0);
+    }
+
+    private void emit(int seq, int ack, int flags, int window, int mss, int windowScale,
+                      ByteBuffer data, int dataOffset, int dataLength, long dataAddress) {
         if ((flags & TcpSegment.ACK) != 0) ackNeeded = false;
         // A false return means the frame was lost on the way; the timer recovers.
         sink.sendSegment(guestAddr, guestPort, peerAddr, peerPort, seq, ack, flags, window,
-                mss, windowScale, false, data, dataOffset, dataLength, sndMss);
+                mss, windowScale, false, data, dataOffset, dataLength, sndMss, dataAddress);
     }
 
     /** Window field of a SYN or SYN-ACK: never scaled (RFC 7323 §2.2). */

@@ -118,7 +118,7 @@ class BufferGrowthTest {
         BufferBudget budget = new BufferBudget(1 << 20);
         SendBuffer first = new SendBuffer(CAP, budget);
         first.append(pattern(100), 0, 100);
-        ByteBuffer ring = first.ring();
+        Ring ring = first.ring();
         first.release();
         SendBuffer next = new SendBuffer(CAP, budget);
         next.free();

@@ -1,5 +1,7 @@
 package dev.jslirp.tcp;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 
 /** A fixed-capacity FIFO of bytes over a ring; does not allocate after construction. */
@@ -22,6 +24,32 @@ final class ByteQueue {
         src.get(offset, ring, tail, first);
         if (n > first) src.get(offset + first, ring, 0, n - first);
         size += n;
+        return n;
+    }
+
+    /** All of memory, to copy from and to native addresses without allocating a segment per call. */
+    @SuppressWarnings("restricted")
+    private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    /** As {@link #put(ByteBuffer, int, int)}, from native memory. */
+    int put(long address, int n) {
+        n = Math.min(n, free());
+        int tail = (head + size) % ring.length;
+        int first = Math.min(n, ring.length - tail);
+        MemorySegment.copy(MEMORY, ValueLayout.JAVA_BYTE, address, ring, tail, first);
+        if (n > first) MemorySegment.copy(MEMORY, ValueLayout.JAVA_BYTE, address + first, ring, 0, n - first);
+        size += n;
+        return n;
+    }
+
+    /** As {@link #take(ByteBuffer, int, int)}, into native memory. */
+    int take(long address, int n) {
+        n = Math.min(n, size);
+        int first = Math.min(n, ring.length - head);
+        MemorySegment.copy(ring, head, MEMORY, ValueLayout.JAVA_BYTE, address, first);
+        if (n > first) MemorySegment.copy(ring, 0, MEMORY, ValueLayout.JAVA_BYTE, address + first, n - first);
+        head = (head + n) % ring.length;
+        size -= n;
         return n;
     }
 

@@ -49,6 +49,22 @@ final class FakeHostStream implements HostStream {
     }
 
     @Override
+    public int read(long address, int length) {
+        if (closed) throw new IllegalStateException("read after close");
+        reads++;
+        if (readError != 0) return readError;
+        if (fromHost.size() == 0) return eof ? EOF : 0;
+        return fromHost.take(address, Math.min(length, readChunk));
+    }
+
+    @Override
+    public int write(long address, int length) {
+        if (closed || outputShut) throw new IllegalStateException("write after close/shutdown");
+        if (writeError != 0) return writeError;
+        return toHost.put(address, Math.min(length, writeChunk));
+    }
+
+    @Override
     public void shutdownOutput() {
         if (outputShut) throw new IllegalStateException("shutdownOutput twice");
         outputShut = true;

@@ -1,0 +1,70 @@
+package dev.jslirp.os;
+
+import static dev.jslirp.os.Native.INT;
+import static dev.jslirp.os.Native.LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Anonymous memory mapped and unmapped by us (mmap/munmap), for buffers that the OS reads into
+ * and writes from directly (a TCP flow's rings): their address is fixed, so a syscall needs
+ * no copy through the Java heap, and their pages go back to the OS the moment they are freed
+ * instead of waiting for a garbage collection, as a direct ByteBuffer's would.
+ *
+ * <p>The caller owns the lifetime, as in C: nothing may touch a segment after {@link #free}.
+ * The segments are not bounded to an arena so that any thread may free them cheaply (closing
+ * a shared arena stops every thread; a confined one ties the buffer to its creator).
+ */
+public final class NativeMemory {
+    private NativeMemory() {}
+
+    // The same values on Linux x86-64 and arm64 (asm-generic/mman-common.h, mman.h).
+    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
+    private static final long MAP_FAILED = -1L;
+
+    // Holder classes: linked on first use (see Native).
+    private static final class Mmap {
+        static final MethodHandle HANDLE = Native.errnoCall("mmap",
+                FunctionDescriptor.of(LONG, LONG, LONG, INT, INT, INT, LONG), Native.critical());
+    }
+
+    private static final class Munmap {
+        static final MethodHandle HANDLE = Native.errnoCall("munmap",
+                FunctionDescriptor.of(INT, LONG, LONG), Native.critical());
+    }
+
+    /**
+     * {@code size} bytes of zeroed, page-aligned memory; pages cost RSS only once touched.
+     * @throws OutOfMemoryError if the OS refuses the mapping
+     */
+    @SuppressWarnings("restricted")
+    public static MemorySegment allocate(long size) {
+        if (size <= 0) throw new IllegalArgumentException("size must be positive: " + size);
+        Native.Scratch s = Native.scratch();
+        long address;
+        try {
+            address = (long) Mmap.HANDLE.invokeExact(s.errno, 0L, size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+        if (address == MAP_FAILED) {
+            throw new OutOfMemoryError("mmap of " + size + " bytes failed: errno " + Native.errno(s.errno));
+        }
+        return MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
+    /** Unmaps a segment from {@link #allocate}; its pages are returned to the OS at once. */
+    public static void free(MemorySegment segment) {
+        Native.Scratch s = Native.scratch();
+        int r;
+        try {
+            r = (int) Munmap.HANDLE.invokeExact(s.errno, segment.address(), segment.byteSize());
+        } catch (Throwable t) {
+            throw Native.bug(t);
+        }
+        if (r != 0) throw new IllegalStateException("munmap failed: errno " + Native.errno(s.errno));
+    }
+}
