@@ -48,6 +48,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 times=()
+cpus=()
 for run in $(seq "$runs"); do
     ip netns add "$ns"
     ip -n "$ns" link set lo up
@@ -72,8 +73,12 @@ for run in $(seq "$runs"); do
             timeout 20 ip netns exec "$ns" udhcpc -i tap0 -f -q -n -t 20 -T 1 -s /bin/true >/dev/null 2>&1; then
         t1=$(date +%s%N)
         ms=$(( (t1 - t0) / 1000000 ))
+        # CPU time the backend used up to the lease (utime + stime, all threads): less noisy than
+        # wall time on a busy machine, for comparing changes.
+        cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat" 2>/dev/null || echo 0)
         times+=("$ms")
-        echo "run $run: $ms ms"
+        cpus+=("$cpu")
+        echo "run $run: $ms ms (backend CPU $cpu ms)"
     else
         echo "run $run: failed; backend log:" >&2
         cat "$log" >&2
@@ -85,4 +90,5 @@ done
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 n=${#times[@]}
 median=$(echo "$sorted" | sed -n "$(( (n + 1) / 2 ))p")
-echo "$backend start-up (spawn -> first DHCP lease), $n runs: median $median ms (min $(echo "$sorted" | head -1), max $(echo "$sorted" | tail -1))"
+cpu_median=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
+echo "$backend start-up (spawn -> first DHCP lease), $n runs: median $median ms (min $(echo "$sorted" | head -1), max $(echo "$sorted" | tail -1)); backend CPU median $cpu_median ms; load $(cut -d' ' -f1 /proc/loadavg)"

@@ -30,8 +30,12 @@ import java.util.Arrays;
 public final class Landlock {
     private Landlock() {}
 
-    private static final MethodHandle SYSCALL4 = Native.errnoCall("syscall",
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Syscall4 {
+        static final MethodHandle HANDLE = Native.errnoCall("syscall",
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+    }
 
     /**
      * What to restrict. Ports lists are the allowed ports when the matching restriction is on.
@@ -72,7 +76,7 @@ public final class Landlock {
     }
 
     private static long syscall(MemorySegment errno, long nr, long a, long b, long c, long d) throws Throwable {
-        long r = (long) SYSCALL4.invokeExact(errno, nr, a, b, c, d);
+        long r = (long) Syscall4.HANDLE.invokeExact(errno, nr, a, b, c, d);
         return r < 0 ? -Native.errno(errno) : r;
     }
 
