@@ -137,7 +137,9 @@ public final class Landlock {
                 int r = Privileges.setNoNewPrivs();
                 if (r < 0) return new Report(abi, false, 0, 0, false, note + "no_new_privs: " + Errno.name(r));
                 // Everything returned after restrict_self is built before it: once restricted,
-                // a class not loaded yet cannot be read from a directory class path.
+                // a class not loaded yet cannot be read from a directory class path. That
+                // includes the downcall holders (Native, "Lazy linking"): link them all now.
+                Native.linkAll();
                 String ports = net == 0 ? "" : "; tcp bind ports " + Arrays.toString(policy.bindPorts())
                         + " connect ports " + Arrays.toString(policy.connectPorts());
                 Report allThreads = new Report(abi, true, fs, net, true, note + "all threads" + ports);
