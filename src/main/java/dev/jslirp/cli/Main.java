@@ -92,10 +92,28 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         System.exit(execute(args));
     }
 
+    /** {@link #call()} for a line {@link QuickArgs} parsed, errors mapped as picocli's handlers below map them. */
+    private int runWithoutPicocli() {
+        try {
+            return call();
+        } catch (IllegalArgumentException e) {
+            System.err.println("jslirp: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (StartupException e) {
+            System.err.println("jslirp: " + e.getMessage());
+            return e.exitCode();
+        } catch (Exception e) {
+            e.printStackTrace(); // as picocli's default execution-exception handling does
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+    }
+
     /** Parses and runs; returns the exit status. */
     public static int execute(String... args) {
         if (BhyveHelperMode.wants(args)) return BhyveHelperMode.run(args);
         Logging.configure(System.getenv().getOrDefault("JSLIRP_LOG", "info"));
+        Main quick = QuickArgs.parse(args);
+        if (quick != null) return quick.runWithoutPicocli();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {

@@ -23,18 +23,26 @@ public final class Epoll {
     public static final int EPOLL_CTL_ADD = Abi.EPOLL_CTL_ADD, EPOLL_CTL_DEL = Abi.EPOLL_CTL_DEL,
             EPOLL_CTL_MOD = Abi.EPOLL_CTL_MOD, EPOLL_CLOEXEC = Abi.EPOLL_CLOEXEC;
 
-    private static final MethodHandle CREATE1 = Native.errnoCall("epoll_create1",
-            FunctionDescriptor.of(INT, INT), Native.critical());
-    private static final MethodHandle CTL = Native.errnoCall("epoll_ctl",
-            FunctionDescriptor.of(INT, INT, INT, INT, LONG), Native.critical());
-    private static final MethodHandle WAIT = Native.errnoCall("epoll_wait",
-            FunctionDescriptor.of(INT, INT, LONG, INT, INT));
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Create1 {
+        static final MethodHandle HANDLE = Native.errnoCall("epoll_create1",
+                FunctionDescriptor.of(INT, INT), Native.critical());
+    }
+    private static final class Ctl {
+        static final MethodHandle HANDLE = Native.errnoCall("epoll_ctl",
+                FunctionDescriptor.of(INT, INT, INT, INT, LONG), Native.critical());
+    }
+    private static final class Wait {
+        static final MethodHandle HANDLE = Native.errnoCall("epoll_wait",
+                FunctionDescriptor.of(INT, INT, LONG, INT, INT));
+    }
 
     /** epoll_create1(EPOLL_CLOEXEC). */
     public static int create() {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) CREATE1.invokeExact(s.errno, Abi.EPOLL_CLOEXEC), s.errno);
+            return Native.result((int) Create1.HANDLE.invokeExact(s.errno, Abi.EPOLL_CLOEXEC), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -58,7 +66,7 @@ public final class Epoll {
         m.set(Native.INT_U, Abi.EPOLL_EVENTS_OFFSET, events);
         m.set(Native.LONG_U, Abi.EPOLL_DATA_OFFSET, data);
         try {
-            return Native.result((int) CTL.invokeExact(s.errno, epfd, op, fd, m.address()), s.errno);
+            return Native.result((int) Ctl.HANDLE.invokeExact(s.errno, epfd, op, fd, m.address()), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -72,7 +80,7 @@ public final class Epoll {
     public static int wait(int epfd, EpollEvents events, int timeoutMs) {
         Native.Scratch s = Native.scratch();
         try {
-            int r = Native.result((int) WAIT.invokeExact(s.errno, epfd, events.address, events.capacity(), timeoutMs), s.errno);
+            int r = Native.result((int) Wait.HANDLE.invokeExact(s.errno, epfd, events.address, events.capacity(), timeoutMs), s.errno);
             events.count = Math.max(r, 0);
             return r;
         } catch (Throwable t) {

@@ -28,13 +28,16 @@ public final class Errno {
             EHOSTUNREACH = Abi.EHOSTUNREACH, EALREADY = Abi.EALREADY,
             EINPROGRESS = Abi.EINPROGRESS;
 
-    private static final MethodHandle STRERROR =
-            Native.call("strerror", FunctionDescriptor.of(Native.PTR, Native.INT));
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Strerror {
+        static final MethodHandle HANDLE = Native.call("strerror", FunctionDescriptor.of(Native.PTR, Native.INT));
+    }
 
     /** libc's message for {@code errno} (either sign accepted). Allocates: not for hot paths. */
     public static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(Math.abs(errno));
+            MemorySegment s = (MemorySegment) Strerror.HANDLE.invokeExact(Math.abs(errno));
             return Native.copyCString(s);
         } catch (Throwable t) {
             throw Native.bug(t);

@@ -30,8 +30,12 @@ import java.util.Arrays;
 public final class Landlock {
     private Landlock() {}
 
-    private static final MethodHandle SYSCALL4 = Native.errnoCall("syscall",
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Syscall4 {
+        static final MethodHandle HANDLE = Native.errnoCall("syscall",
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+    }
 
     /**
      * What to restrict. Ports lists are the allowed ports when the matching restriction is on.
@@ -72,7 +76,7 @@ public final class Landlock {
     }
 
     private static long syscall(MemorySegment errno, long nr, long a, long b, long c, long d) throws Throwable {
-        long r = (long) SYSCALL4.invokeExact(errno, nr, a, b, c, d);
+        long r = (long) Syscall4.HANDLE.invokeExact(errno, nr, a, b, c, d);
         return r < 0 ? -Native.errno(errno) : r;
     }
 
@@ -133,7 +137,9 @@ public final class Landlock {
                 int r = Privileges.setNoNewPrivs();
                 if (r < 0) return new Report(abi, false, 0, 0, false, note + "no_new_privs: " + Errno.name(r));
                 // Everything returned after restrict_self is built before it: once restricted,
-                // a class not loaded yet cannot be read from a directory class path.
+                // a class not loaded yet cannot be read from a directory class path. That
+                // includes the downcall holders (Native, "Lazy linking"): link them all now.
+                Native.linkAll();
                 String ports = net == 0 ? "" : "; tcp bind ports " + Arrays.toString(policy.bindPorts())
                         + " connect ports " + Arrays.toString(policy.connectPorts());
                 Report allThreads = new Report(abi, true, fs, net, true, note + "all threads" + ports);

@@ -28,8 +28,14 @@ public final class Namespaces {
             CLONE_NEWIPC = Abi.CLONE_NEWIPC, CLONE_NEWUSER = Abi.CLONE_NEWUSER,
             CLONE_NEWPID = Abi.CLONE_NEWPID, CLONE_NEWNET = Abi.CLONE_NEWNET;
 
-    private static final MethodHandle SETNS = Native.errnoCall("setns", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle UNSHARE = Native.errnoCall("unshare", FunctionDescriptor.of(INT, INT));
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Setns {
+        static final MethodHandle HANDLE = Native.errnoCall("setns", FunctionDescriptor.of(INT, INT, INT));
+    }
+    private static final class Unshare {
+        static final MethodHandle HANDLE = Native.errnoCall("unshare", FunctionDescriptor.of(INT, INT));
+    }
 
     /** Opens a namespace file (/proc/PID/ns/net, /run/netns/NAME); throws on failure. */
     public static int open(String path) {
@@ -40,7 +46,7 @@ public final class Namespaces {
     public static int setns(int nsFd, int nsType) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) SETNS.invokeExact(s.errno, nsFd, nsType), s.errno);
+            return Native.result((int) Setns.HANDLE.invokeExact(s.errno, nsFd, nsType), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -50,7 +56,7 @@ public final class Namespaces {
     public static int unshare(int flags) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) UNSHARE.invokeExact(s.errno, flags), s.errno);
+            return Native.result((int) Unshare.HANDLE.invokeExact(s.errno, flags), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }

@@ -22,11 +22,45 @@ import java.util.Objects;
  * call allocates nothing. The same {@code Scratch} has a few hundred bytes of native memory
  * for small out-parameters (a {@code socklen_t}, an {@code int} option value, a
  * {@code pollfd}) that are only live during one call.
+ *
+ * <p>Lazy linking: each binding keeps every handle in a holder class of its own
+ * ({@code private static final class Read { static final MethodHandle HANDLE = ...; }}), so a
+ * handle is made when it is first called. Making one spins lambda forms and a stub class
+ * (~1-3 ms each in a cold JVM, none of it in the AOT cache); made eagerly in static
+ * initialisers, the ~70 handles cost ~40% of jslirp's start-up although a run uses about a
+ * third of them. The holder's field is still a static final constant, so the JIT inlines the
+ * call as before. Before a process gives up file access (Landlock), {@link #linkAll()} links
+ * every handle, since a holder class not loaded by then may not be readable afterwards.
  */
 final class Native {
     private Native() {}
 
     static final Linker LINKER = Linker.nativeLinker();
+
+    /** The classes whose nested holder classes each keep one downcall handle. */
+    private static final Class<?>[] BINDINGS = {
+        Sys.class, Sockets.class, Epoll.class, Namespaces.class, Privileges.class, Spawn.class,
+        Landlock.class, Errno.class,
+    };
+
+    /**
+     * Loads and initialises every holder class, linking every handle (what class
+     * initialisation used to do): for a process about to lose file access.
+     */
+    static void linkAll() {
+        for (Class<?> binding : BINDINGS) {
+            for (Class<?> holder : binding.getDeclaredClasses()) {
+                try {
+                    holder.getDeclaredField("HANDLE");
+                    Class.forName(holder.getName(), true, holder.getClassLoader());
+                } catch (NoSuchFieldException e) {
+                    // a nested class of another kind (Report, Policy, ...)
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));

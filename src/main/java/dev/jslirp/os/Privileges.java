@@ -30,24 +30,50 @@ public final class Privileges {
     public static final int PR_SET_PDEATHSIG = Abi.PR_SET_PDEATHSIG, PR_SET_NAME = Abi.PR_SET_NAME,
             PR_SET_NO_NEW_PRIVS = Abi.PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS = Abi.PR_GET_NO_NEW_PRIVS;
 
-    private static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT), Native.critical());
-    private static final MethodHandle GETTID = Native.call("gettid", FunctionDescriptor.of(INT), Native.critical());
-    private static final MethodHandle GETUID = Native.call("getuid", FunctionDescriptor.of(INT), Native.critical());
-    private static final MethodHandle GETEUID = Native.call("geteuid", FunctionDescriptor.of(INT), Native.critical());
-    private static final MethodHandle GETGID = Native.call("getgid", FunctionDescriptor.of(INT), Native.critical());
-    private static final MethodHandle SETUID = Native.errnoCall("setuid", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle SETGID = Native.errnoCall("setgid", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle SETGROUPS = Native.errnoCall("setgroups", FunctionDescriptor.of(INT, LONG, PTR));
-    private static final MethodHandle INITGROUPS = Native.errnoCall("initgroups", FunctionDescriptor.of(INT, PTR, INT));
-    private static final MethodHandle GETPWNAM = Native.errnoCall("getpwnam", FunctionDescriptor.of(PTR, PTR));
-    private static final MethodHandle PRCTL = Native.errnoCall("prctl",
-            FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
-    static final MethodHandle SYSCALL = Native.errnoCall("syscall",
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Getpid {
+        static final MethodHandle HANDLE = Native.call("getpid", FunctionDescriptor.of(INT), Native.critical());
+    }
+    private static final class Gettid {
+        static final MethodHandle HANDLE = Native.call("gettid", FunctionDescriptor.of(INT), Native.critical());
+    }
+    private static final class Getuid {
+        static final MethodHandle HANDLE = Native.call("getuid", FunctionDescriptor.of(INT), Native.critical());
+    }
+    private static final class Geteuid {
+        static final MethodHandle HANDLE = Native.call("geteuid", FunctionDescriptor.of(INT), Native.critical());
+    }
+    private static final class Getgid {
+        static final MethodHandle HANDLE = Native.call("getgid", FunctionDescriptor.of(INT), Native.critical());
+    }
+    private static final class Setuid {
+        static final MethodHandle HANDLE = Native.errnoCall("setuid", FunctionDescriptor.of(INT, INT));
+    }
+    private static final class Setgid {
+        static final MethodHandle HANDLE = Native.errnoCall("setgid", FunctionDescriptor.of(INT, INT));
+    }
+    private static final class Setgroups {
+        static final MethodHandle HANDLE = Native.errnoCall("setgroups", FunctionDescriptor.of(INT, LONG, PTR));
+    }
+    private static final class Initgroups {
+        static final MethodHandle HANDLE = Native.errnoCall("initgroups", FunctionDescriptor.of(INT, PTR, INT));
+    }
+    private static final class Getpwnam {
+        static final MethodHandle HANDLE = Native.errnoCall("getpwnam", FunctionDescriptor.of(PTR, PTR));
+    }
+    private static final class Prctl {
+        static final MethodHandle HANDLE = Native.errnoCall("prctl",
+                FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+    }
+    static final class Syscall {
+        static final MethodHandle HANDLE = Native.errnoCall("syscall",
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
+    }
 
     public static int getpid() {
         try {
-            return (int) GETPID.invokeExact();
+            return (int) Getpid.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -56,7 +82,7 @@ public final class Privileges {
     /** The calling thread's kernel id. */
     public static int gettid() {
         try {
-            return (int) GETTID.invokeExact();
+            return (int) Gettid.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -64,7 +90,7 @@ public final class Privileges {
 
     public static int getuid() {
         try {
-            return (int) GETUID.invokeExact();
+            return (int) Getuid.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -72,7 +98,7 @@ public final class Privileges {
 
     public static int geteuid() {
         try {
-            return (int) GETEUID.invokeExact();
+            return (int) Geteuid.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -80,7 +106,7 @@ public final class Privileges {
 
     public static int getgid() {
         try {
-            return (int) GETGID.invokeExact();
+            return (int) Getgid.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -93,7 +119,7 @@ public final class Privileges {
     public static Optional<User> getpwnam(String name) {
         Native.Scratch s = Native.scratch();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pw = (MemorySegment) GETPWNAM.invokeExact(s.errno, arena.allocateFrom(name));
+            MemorySegment pw = (MemorySegment) Getpwnam.HANDLE.invokeExact(s.errno, arena.allocateFrom(name));
             if (pw.address() == 0) return Optional.empty();
             pw = Native.struct(pw, 48);
             return Optional.of(new User(
@@ -110,11 +136,11 @@ public final class Privileges {
     }
 
     public static int setuid(int uid) {
-        return intCall(SETUID, uid);
+        return intCall(Setuid.HANDLE, uid);
     }
 
     public static int setgid(int gid) {
-        return intCall(SETGID, gid);
+        return intCall(Setgid.HANDLE, gid);
     }
 
     private static int intCall(MethodHandle h, int arg) {
@@ -130,7 +156,7 @@ public final class Privileges {
         Native.Scratch s = Native.scratch();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment list = gids.length == 0 ? MemorySegment.NULL : arena.allocateFrom(INT, gids);
-            return Native.result((int) SETGROUPS.invokeExact(s.errno, (long) gids.length, list), s.errno);
+            return Native.result((int) Setgroups.HANDLE.invokeExact(s.errno, (long) gids.length, list), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -139,7 +165,7 @@ public final class Privileges {
     public static int initgroups(String user, int gid) {
         Native.Scratch s = Native.scratch();
         try (Arena arena = Arena.ofConfined()) {
-            return Native.result((int) INITGROUPS.invokeExact(s.errno, arena.allocateFrom(user), gid), s.errno);
+            return Native.result((int) Initgroups.HANDLE.invokeExact(s.errno, arena.allocateFrom(user), gid), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -163,7 +189,7 @@ public final class Privileges {
     public static int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) PRCTL.invokeExact(s.errno, option, arg2, arg3, arg4, arg5), s.errno);
+            return Native.result((int) Prctl.HANDLE.invokeExact(s.errno, option, arg2, arg3, arg4, arg5), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -218,7 +244,7 @@ public final class Privileges {
     public static int closeRange(int first, int last, boolean cloexecOnly) {
         Native.Scratch s = Native.scratch();
         try {
-            long r = (long) SYSCALL.invokeExact(s.errno, Abi.SYS_CLOSE_RANGE, (long) first,
+            long r = (long) Syscall.HANDLE.invokeExact(s.errno, Abi.SYS_CLOSE_RANGE, (long) first,
                     last & 0xffffffffL, cloexecOnly ? (long) Abi.CLOSE_RANGE_CLOEXEC : 0L);
             if (r >= 0) return 0;
             int errno = Native.errno(s.errno);

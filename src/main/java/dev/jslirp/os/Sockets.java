@@ -50,43 +50,74 @@ public final class Sockets {
     private static final FunctionDescriptor INT_INT_PTR_LEN = FunctionDescriptor.of(INT, INT, LONG, INT);
     private static final FunctionDescriptor INT_INT_PTR_PTR = FunctionDescriptor.of(INT, INT, LONG, LONG);
 
-    private static final MethodHandle SOCKET = Native.errnoCall("socket",
-            FunctionDescriptor.of(INT, INT, INT, INT), Native.critical());
-    private static final MethodHandle SOCKETPAIR = Native.errnoCall("socketpair",
-            FunctionDescriptor.of(INT, INT, INT, INT, LONG), Native.critical());
-    private static final MethodHandle BIND = Native.errnoCall("bind", INT_INT_PTR_LEN);
-    private static final MethodHandle CONNECT = Native.errnoCall("connect", INT_INT_PTR_LEN);
-    private static final MethodHandle LISTEN = Native.errnoCall("listen",
-            FunctionDescriptor.of(INT, INT, INT), Native.critical());
-    private static final MethodHandle ACCEPT4 = Native.errnoCall("accept4",
-            FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
-    private static final MethodHandle GETSOCKNAME = Native.errnoCall("getsockname", INT_INT_PTR_PTR, Native.critical());
-    private static final MethodHandle GETPEERNAME = Native.errnoCall("getpeername", INT_INT_PTR_PTR, Native.critical());
-    private static final MethodHandle SHUTDOWN = Native.errnoCall("shutdown",
-            FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle SEND = Native.errnoCall("send",
-            FunctionDescriptor.of(LONG, INT, LONG, LONG, INT));
-    private static final MethodHandle RECV = Native.errnoCall("recv",
-            FunctionDescriptor.of(LONG, INT, LONG, LONG, INT));
-    private static final MethodHandle SENDTO = Native.errnoCall("sendto",
-            FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, LONG, INT));
-    private static final MethodHandle RECVFROM = Native.errnoCall("recvfrom",
-            FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, LONG, LONG));
-    private static final MethodHandle SENDMSG = Native.errnoCall("sendmsg",
-            FunctionDescriptor.of(LONG, INT, LONG, INT));
-    private static final MethodHandle RECVMSG = Native.errnoCall("recvmsg",
-            FunctionDescriptor.of(LONG, INT, LONG, INT));
-    private static final MethodHandle SETSOCKOPT = Native.errnoCall("setsockopt",
-            FunctionDescriptor.of(INT, INT, INT, INT, LONG, INT), Native.critical());
-    private static final MethodHandle GETSOCKOPT = Native.errnoCall("getsockopt",
-            FunctionDescriptor.of(INT, INT, INT, INT, LONG, LONG), Native.critical());
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Socket {
+        static final MethodHandle HANDLE = Native.errnoCall("socket",
+                FunctionDescriptor.of(INT, INT, INT, INT), Native.critical());
+    }
+    private static final class Socketpair {
+        static final MethodHandle HANDLE = Native.errnoCall("socketpair",
+                FunctionDescriptor.of(INT, INT, INT, INT, LONG), Native.critical());
+    }
+    private static final class Bind {
+        static final MethodHandle HANDLE = Native.errnoCall("bind", INT_INT_PTR_LEN);
+    }
+    private static final class Connect {
+        static final MethodHandle HANDLE = Native.errnoCall("connect", INT_INT_PTR_LEN);
+    }
+    private static final class Listen {
+        static final MethodHandle HANDLE = Native.errnoCall("listen",
+                FunctionDescriptor.of(INT, INT, INT), Native.critical());
+    }
+    private static final class Accept4 {
+        static final MethodHandle HANDLE = Native.errnoCall("accept4",
+                FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
+    }
+    private static final class Getsockname {
+        static final MethodHandle HANDLE = Native.errnoCall("getsockname", INT_INT_PTR_PTR, Native.critical());
+    }
+    private static final class Getpeername {
+        static final MethodHandle HANDLE = Native.errnoCall("getpeername", INT_INT_PTR_PTR, Native.critical());
+    }
+    private static final class Shutdown {
+        static final MethodHandle HANDLE = Native.errnoCall("shutdown", FunctionDescriptor.of(INT, INT, INT));
+    }
+    private static final class Send {
+        static final MethodHandle HANDLE = Native.errnoCall("send", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT));
+    }
+    private static final class Recv {
+        static final MethodHandle HANDLE = Native.errnoCall("recv", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT));
+    }
+    private static final class Sendto {
+        static final MethodHandle HANDLE = Native.errnoCall("sendto",
+                FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, LONG, INT));
+    }
+    private static final class Recvfrom {
+        static final MethodHandle HANDLE = Native.errnoCall("recvfrom",
+                FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, LONG, LONG));
+    }
+    private static final class Sendmsg {
+        static final MethodHandle HANDLE = Native.errnoCall("sendmsg", FunctionDescriptor.of(LONG, INT, LONG, INT));
+    }
+    private static final class Recvmsg {
+        static final MethodHandle HANDLE = Native.errnoCall("recvmsg", FunctionDescriptor.of(LONG, INT, LONG, INT));
+    }
+    private static final class Setsockopt {
+        static final MethodHandle HANDLE = Native.errnoCall("setsockopt",
+                FunctionDescriptor.of(INT, INT, INT, INT, LONG, INT), Native.critical());
+    }
+    private static final class Getsockopt {
+        static final MethodHandle HANDLE = Native.errnoCall("getsockopt",
+                FunctionDescriptor.of(INT, INT, INT, INT, LONG, LONG), Native.critical());
+    }
 
     // ---- creation ----
 
     public static int socket(int domain, int type, int protocol) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) SOCKET.invokeExact(s.errno, domain, type, protocol), s.errno);
+            return Native.result((int) Socket.HANDLE.invokeExact(s.errno, domain, type, protocol), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -96,7 +127,7 @@ public final class Sockets {
     public static int socketpair(int domain, int type, int protocol, int[] out) {
         Native.Scratch s = Native.scratch();
         try {
-            int r = Native.result((int) SOCKETPAIR.invokeExact(s.errno, domain, type, protocol, s.mem.address()), s.errno);
+            int r = Native.result((int) Socketpair.HANDLE.invokeExact(s.errno, domain, type, protocol, s.mem.address()), s.errno);
             if (r >= 0) {
                 out[0] = s.mem.get(INT, 0);
                 out[1] = s.mem.get(INT, 4);
@@ -121,21 +152,21 @@ public final class Sockets {
 
     public static int bindInet(int fd, int addr, int port) {
         Native.Scratch s = Native.scratch();
-        return addrCall(BIND, s, fd, sockaddrIn(s, addr, port), Abi.SOCKADDR_IN_LENGTH);
+        return addrCall(Bind.HANDLE, s, fd, sockaddrIn(s, addr, port), Abi.SOCKADDR_IN_LENGTH);
     }
 
     /** connect(2) to an IPv4 address; on a non-blocking socket expect -EINPROGRESS. */
     public static int connectInet(int fd, int addr, int port) {
         Native.Scratch s = Native.scratch();
-        return addrCall(CONNECT, s, fd, sockaddrIn(s, addr, port), Abi.SOCKADDR_IN_LENGTH);
+        return addrCall(Connect.HANDLE, s, fd, sockaddrIn(s, addr, port), Abi.SOCKADDR_IN_LENGTH);
     }
 
     public static int bind(int fd, UnixSockAddr addr) {
-        return addrCall(BIND, Native.scratch(), fd, addr.address, addr.length());
+        return addrCall(Bind.HANDLE, Native.scratch(), fd, addr.address, addr.length());
     }
 
     public static int connect(int fd, UnixSockAddr addr) {
-        return addrCall(CONNECT, Native.scratch(), fd, addr.address, addr.length());
+        return addrCall(Connect.HANDLE, Native.scratch(), fd, addr.address, addr.length());
     }
 
     /** Binds to a unix socket path or '@abstract' name (allocates; set-up use). */
@@ -158,7 +189,7 @@ public final class Sockets {
     public static int listen(int fd, int backlog) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) LISTEN.invokeExact(s.errno, fd, backlog), s.errno);
+            return Native.result((int) Listen.HANDLE.invokeExact(s.errno, fd, backlog), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -168,7 +199,7 @@ public final class Sockets {
     public static int accept4(int fd, int flags) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) ACCEPT4.invokeExact(s.errno, fd, 0L, 0L, flags), s.errno);
+            return Native.result((int) Accept4.HANDLE.invokeExact(s.errno, fd, 0L, 0L, flags), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -179,7 +210,7 @@ public final class Sockets {
         Native.Scratch s = Native.scratch();
         peer.prepareForResult();
         try {
-            return Native.result((int) ACCEPT4.invokeExact(s.errno, fd, peer.address,
+            return Native.result((int) Accept4.HANDLE.invokeExact(s.errno, fd, peer.address,
                     peer.address + InetSockAddr.LEN_OFFSET, flags), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
@@ -188,17 +219,17 @@ public final class Sockets {
 
     public static int getsockname(int fd, InetSockAddr into) {
         into.prepareForResult();
-        return nameCall(GETSOCKNAME, fd, into.address, into.address + InetSockAddr.LEN_OFFSET);
+        return nameCall(Getsockname.HANDLE, fd, into.address, into.address + InetSockAddr.LEN_OFFSET);
     }
 
     public static int getpeername(int fd, InetSockAddr into) {
         into.prepareForResult();
-        return nameCall(GETPEERNAME, fd, into.address, into.address + InetSockAddr.LEN_OFFSET);
+        return nameCall(Getpeername.HANDLE, fd, into.address, into.address + InetSockAddr.LEN_OFFSET);
     }
 
     public static int getsockname(int fd, UnixSockAddr into) {
         into.prepareForResult();
-        return nameCall(GETSOCKNAME, fd, into.address, into.address + UnixSockAddr.LEN_OFFSET);
+        return nameCall(Getsockname.HANDLE, fd, into.address, into.address + UnixSockAddr.LEN_OFFSET);
     }
 
     private static int nameCall(MethodHandle h, int fd, long sockaddr, long lengthAddress) {
@@ -214,14 +245,14 @@ public final class Sockets {
     public static int localPort(int fd) {
         Native.Scratch s = Native.scratch();
         s.mem.set(INT, 16, Abi.SOCKADDR_IN_LENGTH);
-        int r = nameCall(GETSOCKNAME, fd, s.mem.address(), s.mem.address() + 16);
+        int r = nameCall(Getsockname.HANDLE, fd, s.mem.address(), s.mem.address() + 16);
         return r < 0 ? r : Short.toUnsignedInt(s.mem.get(Native.SHORT_BE, Abi.SIN_PORT_OFFSET));
     }
 
     public static int shutdown(int fd, int how) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) SHUTDOWN.invokeExact(s.errno, fd, how), s.errno);
+            return Native.result((int) Shutdown.HANDLE.invokeExact(s.errno, fd, how), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -240,7 +271,7 @@ public final class Sockets {
 
     private static int send(Native.Scratch s, int fd, long address, int length, int flags) {
         try {
-            return Native.result((long) SEND.invokeExact(s.errno, fd, address, (long) length, flags), s.errno);
+            return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, address, (long) length, flags), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -261,7 +292,7 @@ public final class Sockets {
 
     private static int recv(Native.Scratch s, int fd, long address, int length, int flags) {
         try {
-            return Native.result((long) RECV.invokeExact(s.errno, fd, address, (long) length, flags), s.errno);
+            return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, address, (long) length, flags), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -287,7 +318,7 @@ public final class Sockets {
 
     private static int sendto(Native.Scratch s, int fd, long data, int length, int flags, long to, int toLength) {
         try {
-            return Native.result((long) SENDTO.invokeExact(s.errno, fd, data, (long) length, flags, to, toLength), s.errno);
+            return Native.result((long) Sendto.HANDLE.invokeExact(s.errno, fd, data, (long) length, flags, to, toLength), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -317,7 +348,7 @@ public final class Sockets {
 
     private static int recvfrom(Native.Scratch s, int fd, long data, int length, int flags, long from, long fromLength) {
         try {
-            return Native.result((long) RECVFROM.invokeExact(s.errno, fd, data, (long) length, flags, from, fromLength), s.errno);
+            return Native.result((long) Recvfrom.HANDLE.invokeExact(s.errno, fd, data, (long) length, flags, from, fromLength), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -327,7 +358,7 @@ public final class Sockets {
     public static int sendmsg(int fd, MsgHdr msg, int flags) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((long) SENDMSG.invokeExact(s.errno, fd, msg.prepareSend(), flags), s.errno);
+            return Native.result((long) Sendmsg.HANDLE.invokeExact(s.errno, fd, msg.prepareSend(), flags), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -340,7 +371,7 @@ public final class Sockets {
     public static int recvmsg(int fd, MsgHdr msg, int flags) {
         Native.Scratch s = Native.scratch();
         try {
-            int r = Native.result((long) RECVMSG.invokeExact(s.errno, fd, msg.prepareReceive(),
+            int r = Native.result((long) Recvmsg.HANDLE.invokeExact(s.errno, fd, msg.prepareReceive(),
                     flags | Abi.MSG_CMSG_CLOEXEC), s.errno);
             if (r >= 0) msg.afterReceive();
             return r;
@@ -359,7 +390,7 @@ public final class Sockets {
 
     private static int setsockopt(Native.Scratch s, int fd, int level, int option, int length) {
         try {
-            return Native.result((int) SETSOCKOPT.invokeExact(s.errno, fd, level, option, s.mem.address(), length), s.errno);
+            return Native.result((int) Setsockopt.HANDLE.invokeExact(s.errno, fd, level, option, s.mem.address(), length), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -371,7 +402,7 @@ public final class Sockets {
         s.mem.set(INT, 0, 0);
         s.mem.set(INT, 8, 4);
         try {
-            int r = Native.result((int) GETSOCKOPT.invokeExact(s.errno, fd, level, option,
+            int r = Native.result((int) Getsockopt.HANDLE.invokeExact(s.errno, fd, level, option,
                     s.mem.address(), s.mem.address() + 8), s.errno);
             return r < 0 ? r : s.mem.get(INT, 0);
         } catch (Throwable t) {

@@ -38,33 +38,63 @@ public final class Spawn {
             SIGSTOP = Abi.SIGSTOP;
     public static final int WNOHANG = Abi.WNOHANG, WUNTRACED = Abi.WUNTRACED;
 
-    private static final MethodHandle SPAWNP = Native.call("posix_spawnp",
-            FunctionDescriptor.of(INT, PTR, PTR, PTR, PTR, PTR, PTR));
-    private static final MethodHandle FA_INIT = Native.call("posix_spawn_file_actions_init",
-            FunctionDescriptor.of(INT, PTR));
-    private static final MethodHandle FA_DESTROY = Native.call("posix_spawn_file_actions_destroy",
-            FunctionDescriptor.of(INT, PTR));
-    private static final MethodHandle FA_DUP2 = Native.call("posix_spawn_file_actions_adddup2",
-            FunctionDescriptor.of(INT, PTR, INT, INT));
-    private static final Optional<MethodHandle> FA_CLOSEFROM =
-            Native.optionalCall("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(INT, PTR, INT));
-    private static final MethodHandle ATTR_INIT = Native.call("posix_spawnattr_init",
-            FunctionDescriptor.of(INT, PTR));
-    private static final MethodHandle ATTR_DESTROY = Native.call("posix_spawnattr_destroy",
-            FunctionDescriptor.of(INT, PTR));
-    private static final MethodHandle ATTR_SETFLAGS = Native.call("posix_spawnattr_setflags",
-            FunctionDescriptor.of(INT, PTR, Native.SHORT));
-    private static final MethodHandle ATTR_SETSIGMASK = Native.call("posix_spawnattr_setsigmask",
-            FunctionDescriptor.of(INT, PTR, PTR));
-    private static final MethodHandle ATTR_SETSIGDEFAULT = Native.call("posix_spawnattr_setsigdefault",
-            FunctionDescriptor.of(INT, PTR, PTR));
-    private static final MethodHandle ATTR_SETPGROUP = Native.call("posix_spawnattr_setpgroup",
-            FunctionDescriptor.of(INT, PTR, INT));
-    private static final MethodHandle SIGEMPTYSET = Native.call("sigemptyset", FunctionDescriptor.of(INT, PTR));
-    private static final MethodHandle SIGFILLSET = Native.call("sigfillset", FunctionDescriptor.of(INT, PTR));
-    private static final MethodHandle KILL = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle WAITPID = Native.errnoCall("waitpid",
-            FunctionDescriptor.of(INT, INT, Native.LONG, INT));
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Spawnp {
+        static final MethodHandle HANDLE = Native.call("posix_spawnp",
+                FunctionDescriptor.of(INT, PTR, PTR, PTR, PTR, PTR, PTR));
+    }
+    private static final class FaInit {
+        static final MethodHandle HANDLE = Native.call("posix_spawn_file_actions_init",
+                FunctionDescriptor.of(INT, PTR));
+    }
+    private static final class FaDestroy {
+        static final MethodHandle HANDLE = Native.call("posix_spawn_file_actions_destroy",
+                FunctionDescriptor.of(INT, PTR));
+    }
+    private static final class FaDup2 {
+        static final MethodHandle HANDLE = Native.call("posix_spawn_file_actions_adddup2",
+                FunctionDescriptor.of(INT, PTR, INT, INT));
+    }
+    private static final class FaClosefrom {
+        static final Optional<MethodHandle> HANDLE = Native.optionalCall("posix_spawn_file_actions_addclosefrom_np",
+                FunctionDescriptor.of(INT, PTR, INT));
+    }
+    private static final class AttrInit {
+        static final MethodHandle HANDLE = Native.call("posix_spawnattr_init", FunctionDescriptor.of(INT, PTR));
+    }
+    private static final class AttrDestroy {
+        static final MethodHandle HANDLE = Native.call("posix_spawnattr_destroy", FunctionDescriptor.of(INT, PTR));
+    }
+    private static final class AttrSetflags {
+        static final MethodHandle HANDLE = Native.call("posix_spawnattr_setflags",
+                FunctionDescriptor.of(INT, PTR, Native.SHORT));
+    }
+    private static final class AttrSetsigmask {
+        static final MethodHandle HANDLE = Native.call("posix_spawnattr_setsigmask",
+                FunctionDescriptor.of(INT, PTR, PTR));
+    }
+    private static final class AttrSetsigdefault {
+        static final MethodHandle HANDLE = Native.call("posix_spawnattr_setsigdefault",
+                FunctionDescriptor.of(INT, PTR, PTR));
+    }
+    private static final class AttrSetpgroup {
+        static final MethodHandle HANDLE = Native.call("posix_spawnattr_setpgroup",
+                FunctionDescriptor.of(INT, PTR, INT));
+    }
+    private static final class Sigemptyset {
+        static final MethodHandle HANDLE = Native.call("sigemptyset", FunctionDescriptor.of(INT, PTR));
+    }
+    private static final class Sigfillset {
+        static final MethodHandle HANDLE = Native.call("sigfillset", FunctionDescriptor.of(INT, PTR));
+    }
+    private static final class Kill {
+        static final MethodHandle HANDLE = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
+    }
+    private static final class Waitpid {
+        static final MethodHandle HANDLE = Native.errnoCall("waitpid",
+                FunctionDescriptor.of(INT, INT, Native.LONG, INT));
+    }
 
     /** What to start. {@code env == null} inherits our environment. */
     public record Request(String program, List<String> argv, List<String> env,
@@ -109,39 +139,39 @@ public final class Spawn {
             MemorySegment attr = arena.allocate(Abi.POSIX_SPAWNATTR_LENGTH, 16);
             MemorySegment sigs = arena.allocate(Abi.SIGSET_LENGTH, 16);
             MemorySegment pid = arena.allocate(INT);
-            check("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(fa));
-            check("posix_spawnattr_init", (int) ATTR_INIT.invokeExact(attr));
+            check("posix_spawn_file_actions_init", (int) FaInit.HANDLE.invokeExact(fa));
+            check("posix_spawnattr_init", (int) AttrInit.HANDLE.invokeExact(attr));
             try {
                 for (Map.Entry<Integer, Integer> e : map.entrySet()) {
                     int temp = Sys.dupAtLeast(e.getValue(), maxTarget + 1);
                     if (temp < 0) throw new NativeException("dup of fd " + e.getValue() + " for the child", -temp);
                     temps[n++] = temp;
                     check("posix_spawn_file_actions_adddup2",
-                            (int) FA_DUP2.invokeExact(fa, temp, (int) e.getKey()));
+                            (int) FaDup2.HANDLE.invokeExact(fa, temp, (int) e.getKey()));
                 }
-                if (FA_CLOSEFROM.isPresent()) {
+                if (FaClosefrom.HANDLE.isPresent()) {
                     check("posix_spawn_file_actions_addclosefrom_np",
-                            (int) FA_CLOSEFROM.get().invokeExact(fa, maxTarget + 1));
+                            (int) FaClosefrom.HANDLE.get().invokeExact(fa, maxTarget + 1));
                 }
                 short flags = (short) (Abi.POSIX_SPAWN_SETSIGMASK | Abi.POSIX_SPAWN_SETSIGDEF
                         | (request.newProcessGroup() ? Abi.POSIX_SPAWN_SETPGROUP : 0));
-                check("posix_spawnattr_setflags", (int) ATTR_SETFLAGS.invokeExact(attr, flags));
-                int ignored = (int) SIGEMPTYSET.invokeExact(sigs);
-                check("posix_spawnattr_setsigmask", (int) ATTR_SETSIGMASK.invokeExact(attr, sigs));
-                ignored = (int) SIGFILLSET.invokeExact(sigs);
-                check("posix_spawnattr_setsigdefault", (int) ATTR_SETSIGDEFAULT.invokeExact(attr, sigs));
+                check("posix_spawnattr_setflags", (int) AttrSetflags.HANDLE.invokeExact(attr, flags));
+                int ignored = (int) Sigemptyset.HANDLE.invokeExact(sigs);
+                check("posix_spawnattr_setsigmask", (int) AttrSetsigmask.HANDLE.invokeExact(attr, sigs));
+                ignored = (int) Sigfillset.HANDLE.invokeExact(sigs);
+                check("posix_spawnattr_setsigdefault", (int) AttrSetsigdefault.HANDLE.invokeExact(attr, sigs));
                 if (request.newProcessGroup()) {
-                    check("posix_spawnattr_setpgroup", (int) ATTR_SETPGROUP.invokeExact(attr, 0));
+                    check("posix_spawnattr_setpgroup", (int) AttrSetpgroup.HANDLE.invokeExact(attr, 0));
                 }
                 MemorySegment argv = stringArray(arena, request.argv());
                 MemorySegment envp = request.env() == null
                         ? Native.globalPointer("environ") : stringArray(arena, request.env());
-                int r = (int) SPAWNP.invokeExact(pid, arena.allocateFrom(request.program()), fa, attr, argv, envp);
+                int r = (int) Spawnp.HANDLE.invokeExact(pid, arena.allocateFrom(request.program()), fa, attr, argv, envp);
                 if (r != 0) throw new NativeException("posix_spawnp " + request.program(), r);
                 return pid.get(INT, 0);
             } finally {
-                int ignored = (int) FA_DESTROY.invokeExact(fa);
-                ignored = (int) ATTR_DESTROY.invokeExact(attr);
+                int ignored = (int) FaDestroy.HANDLE.invokeExact(fa);
+                ignored = (int) AttrDestroy.HANDLE.invokeExact(attr);
                 for (int i = 0; i < n; i++) Sys.close(temps[i]);
             }
         } catch (RuntimeException | Error e) {
@@ -167,7 +197,7 @@ public final class Spawn {
     public static int kill(int pid, int signal) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) KILL.invokeExact(s.errno, pid, signal), s.errno);
+            return Native.result((int) Kill.HANDLE.invokeExact(s.errno, pid, signal), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -185,7 +215,7 @@ public final class Spawn {
         try {
             while (true) {
                 s.mem.set(INT, 0, 0);
-                int r = (int) WAITPID.invokeExact(s.errno, pid, s.mem.address(), flags);
+                int r = (int) Waitpid.HANDLE.invokeExact(s.errno, pid, s.mem.address(), flags);
                 if (r < 0) {
                     int errno = Native.errno(s.errno);
                     if (errno == Abi.EINTR) continue;

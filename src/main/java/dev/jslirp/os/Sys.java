@@ -30,35 +30,57 @@ public final class Sys {
             POLLERR = Abi.POLLERR, POLLHUP = Abi.POLLHUP, POLLNVAL = Abi.POLLNVAL,
             POLLRDHUP = Abi.POLLRDHUP;
 
-    private static final MethodHandle READ = Native.errnoCall("read",
-            FunctionDescriptor.of(LONG, INT, LONG, LONG));
-    private static final MethodHandle WRITE = Native.errnoCall("write",
-            FunctionDescriptor.of(LONG, INT, LONG, LONG));
-    private static final MethodHandle READV = Native.errnoCall("readv",
-            FunctionDescriptor.of(LONG, INT, LONG, INT));
-    private static final MethodHandle WRITEV = Native.errnoCall("writev",
-            FunctionDescriptor.of(LONG, INT, LONG, INT));
-    private static final MethodHandle CLOSE = Native.errnoCall("close",
-            FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle FCNTL = Native.errnoCall("fcntl",
-            FunctionDescriptor.of(INT, INT, INT, INT), Native.variadicFrom(2), Native.critical());
+    // One holder class per downcall: a handle is linked on its first call, not when this class is
+    // initialised (see Native, "Lazy linking").
+    private static final class Read {
+        static final MethodHandle HANDLE = Native.errnoCall("read", FunctionDescriptor.of(LONG, INT, LONG, LONG));
+    }
+    private static final class Write {
+        static final MethodHandle HANDLE = Native.errnoCall("write", FunctionDescriptor.of(LONG, INT, LONG, LONG));
+    }
+    private static final class Readv {
+        static final MethodHandle HANDLE = Native.errnoCall("readv", FunctionDescriptor.of(LONG, INT, LONG, INT));
+    }
+    private static final class Writev {
+        static final MethodHandle HANDLE = Native.errnoCall("writev", FunctionDescriptor.of(LONG, INT, LONG, INT));
+    }
+    private static final class Close {
+        static final MethodHandle HANDLE = Native.errnoCall("close", FunctionDescriptor.of(INT, INT));
+    }
+    private static final class Fcntl {
+        static final MethodHandle HANDLE = Native.errnoCall("fcntl",
+                FunctionDescriptor.of(INT, INT, INT, INT), Native.variadicFrom(2), Native.critical());
+    }
     // Not critical: replacing newFd closes it, and closing a lingering socket can block.
-    private static final MethodHandle DUP3 = Native.errnoCall("dup3",
-            FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle DUP2 = Native.errnoCall("dup2",
-            FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle PIPE2 = Native.errnoCall("pipe2",
-            FunctionDescriptor.of(INT, LONG, INT), Native.critical());
-    private static final MethodHandle EVENTFD = Native.errnoCall("eventfd",
-            FunctionDescriptor.of(INT, INT, INT), Native.critical());
-    private static final MethodHandle POLL = Native.errnoCall("poll",
-            FunctionDescriptor.of(INT, LONG, LONG, INT));
-    private static final MethodHandle OPEN = Native.errnoCall("open",
-            FunctionDescriptor.of(INT, PTR, INT, INT), Native.variadicFrom(2));
-    static final MethodHandle IOCTL_PTR = Native.errnoCall("ioctl",
-            FunctionDescriptor.of(INT, INT, LONG, LONG), Native.variadicFrom(2));
-    private static final MethodHandle IOCTL_PTR_CRITICAL = Native.errnoCall("ioctl",
-            FunctionDescriptor.of(INT, INT, LONG, LONG), Native.variadicFrom(2), Native.critical());
+    private static final class Dup3 {
+        static final MethodHandle HANDLE = Native.errnoCall("dup3", FunctionDescriptor.of(INT, INT, INT, INT));
+    }
+    private static final class Dup2 {
+        static final MethodHandle HANDLE = Native.errnoCall("dup2", FunctionDescriptor.of(INT, INT, INT));
+    }
+    private static final class Pipe2 {
+        static final MethodHandle HANDLE = Native.errnoCall("pipe2",
+                FunctionDescriptor.of(INT, LONG, INT), Native.critical());
+    }
+    private static final class Eventfd {
+        static final MethodHandle HANDLE = Native.errnoCall("eventfd",
+                FunctionDescriptor.of(INT, INT, INT), Native.critical());
+    }
+    private static final class Poll {
+        static final MethodHandle HANDLE = Native.errnoCall("poll", FunctionDescriptor.of(INT, LONG, LONG, INT));
+    }
+    private static final class Open {
+        static final MethodHandle HANDLE = Native.errnoCall("open",
+                FunctionDescriptor.of(INT, PTR, INT, INT), Native.variadicFrom(2));
+    }
+    static final class IoctlPtr {
+        static final MethodHandle HANDLE = Native.errnoCall("ioctl",
+                FunctionDescriptor.of(INT, INT, LONG, LONG), Native.variadicFrom(2));
+    }
+    private static final class IoctlPtrCritical {
+        static final MethodHandle HANDLE = Native.errnoCall("ioctl",
+                FunctionDescriptor.of(INT, INT, LONG, LONG), Native.variadicFrom(2), Native.critical());
+    }
 
     /**
      * Native address of a direct buffer's byte 0 (not its position). Allocates a little:
@@ -81,7 +103,7 @@ public final class Sys {
 
     private static int read(Native.Scratch s, int fd, long address, int length) {
         try {
-            return Native.result((long) READ.invokeExact(s.errno, fd, address, (long) length), s.errno);
+            return Native.result((long) Read.HANDLE.invokeExact(s.errno, fd, address, (long) length), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -94,7 +116,7 @@ public final class Sys {
     public static int readv(int fd, long iov, int count) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((long) READV.invokeExact(s.errno, fd, iov, count), s.errno);
+            return Native.result((long) Readv.HANDLE.invokeExact(s.errno, fd, iov, count), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -104,7 +126,7 @@ public final class Sys {
     public static int writev(int fd, long iov, int count) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((long) WRITEV.invokeExact(s.errno, fd, iov, count), s.errno);
+            return Native.result((long) Writev.HANDLE.invokeExact(s.errno, fd, iov, count), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -122,7 +144,7 @@ public final class Sys {
 
     private static int write(Native.Scratch s, int fd, long address, int length) {
         try {
-            return Native.result((long) WRITE.invokeExact(s.errno, fd, address, (long) length), s.errno);
+            return Native.result((long) Write.HANDLE.invokeExact(s.errno, fd, address, (long) length), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -132,7 +154,7 @@ public final class Sys {
     public static int close(int fd) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) CLOSE.invokeExact(s.errno, fd), s.errno);
+            return Native.result((int) Close.HANDLE.invokeExact(s.errno, fd), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -142,7 +164,7 @@ public final class Sys {
     public static int fcntl(int fd, int cmd, int arg) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) FCNTL.invokeExact(s.errno, fd, cmd, arg), s.errno);
+            return Native.result((int) Fcntl.HANDLE.invokeExact(s.errno, fd, cmd, arg), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -189,7 +211,7 @@ public final class Sys {
     public static int dup2(int oldFd, int newFd) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) DUP2.invokeExact(s.errno, oldFd, newFd), s.errno);
+            return Native.result((int) Dup2.HANDLE.invokeExact(s.errno, oldFd, newFd), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -199,7 +221,7 @@ public final class Sys {
     public static int dup3(int oldFd, int newFd, int flags) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) DUP3.invokeExact(s.errno, oldFd, newFd, flags), s.errno);
+            return Native.result((int) Dup3.HANDLE.invokeExact(s.errno, oldFd, newFd, flags), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -209,7 +231,7 @@ public final class Sys {
     public static int pipe2(int[] out, int flags) {
         Native.Scratch s = Native.scratch();
         try {
-            int r = Native.result((int) PIPE2.invokeExact(s.errno, s.mem.address(), flags), s.errno);
+            int r = Native.result((int) Pipe2.HANDLE.invokeExact(s.errno, s.mem.address(), flags), s.errno);
             if (r >= 0) {
                 out[0] = s.mem.get(INT, 0);
                 out[1] = s.mem.get(INT, 4);
@@ -224,7 +246,7 @@ public final class Sys {
     public static int eventfd(int initialValue, int flags) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) EVENTFD.invokeExact(s.errno, initialValue, flags), s.errno);
+            return Native.result((int) Eventfd.HANDLE.invokeExact(s.errno, initialValue, flags), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -241,7 +263,7 @@ public final class Sys {
         m.set(Native.SHORT, 4, (short) events);
         m.set(Native.SHORT, 6, (short) 0);
         try {
-            int r = Native.result((int) POLL.invokeExact(s.errno, m.address(), 1L, timeoutMs), s.errno);
+            int r = Native.result((int) Poll.HANDLE.invokeExact(s.errno, m.address(), 1L, timeoutMs), s.errno);
             return r <= 0 ? r : Short.toUnsignedInt(m.get(Native.SHORT, 6));
         } catch (Throwable t) {
             throw Native.bug(t);
@@ -252,7 +274,7 @@ public final class Sys {
     public static int open(String path, int flags) {
         Native.Scratch s = Native.scratch();
         try (Arena arena = Arena.ofConfined()) {
-            return Native.result((int) OPEN.invokeExact(s.errno, arena.allocateFrom(path), flags, 0), s.errno);
+            return Native.result((int) Open.HANDLE.invokeExact(s.errno, arena.allocateFrom(path), flags, 0), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -262,7 +284,7 @@ public final class Sys {
     static int ioctl(int fd, long request, long arg) {
         Native.Scratch s = Native.scratch();
         try {
-            return Native.result((int) IOCTL_PTR.invokeExact(s.errno, fd, request, arg), s.errno);
+            return Native.result((int) IoctlPtr.HANDLE.invokeExact(s.errno, fd, request, arg), s.errno);
         } catch (Throwable t) {
             throw Native.bug(t);
         }
@@ -272,7 +294,7 @@ public final class Sys {
     static int ioctlReadInt(int fd, long request) {
         Native.Scratch s = Native.scratch();
         try {
-            int r = Native.result((int) IOCTL_PTR_CRITICAL.invokeExact(s.errno, fd, request, s.mem.address()), s.errno);
+            int r = Native.result((int) IoctlPtrCritical.HANDLE.invokeExact(s.errno, fd, request, s.mem.address()), s.errno);
             return r < 0 ? r : s.mem.get(INT, 0);
         } catch (Throwable t) {
             throw Native.bug(t);
