@@ -38,9 +38,9 @@ final class Native {
     static final Linker LINKER = Linker.nativeLinker();
 
     /** The classes whose nested holder classes each keep one downcall handle. */
-    private static final Class<?>[] BINDINGS = {
+    static final Class<?>[] BINDINGS = {
         Sys.class, Sockets.class, Epoll.class, Namespaces.class, Privileges.class, Spawn.class,
-        Landlock.class, Errno.class,
+        Landlock.class, Errno.class, NativeMemory.class,
     };
 
     /**
