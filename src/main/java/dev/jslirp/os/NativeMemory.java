@@ -3,6 +3,7 @@ package dev.jslirp.os;
 import static dev.jslirp.os.Native.INT;
 import static dev.jslirp.os.Native.LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -13,9 +14,11 @@ import java.lang.invoke.MethodHandle;
  * no copy through the Java heap, and their pages go back to the OS the moment they are freed
  * instead of waiting for a garbage collection, as a direct ByteBuffer's would.
  *
- * <p>The caller owns the lifetime, as in C: nothing may touch a segment after {@link #free}.
- * The segments are not bounded to an arena so that any thread may free them cheaply (closing
- * a shared arena stops every thread; a confined one ties the buffer to its creator).
+ * <p>Each mapping belongs to an {@link Arena} the caller chooses: closing the arena unmaps it,
+ * and from then on the segment and every ByteBuffer made from it refuse access (an
+ * {@link IllegalStateException}) instead of reading or writing whatever the OS maps at that
+ * address next. A confined arena makes that check cheap and ties the memory to one thread,
+ * which suits the event loop that owns every flow.
  */
 public final class NativeMemory {
     private NativeMemory() {}
@@ -36,11 +39,12 @@ public final class NativeMemory {
     }
 
     /**
-     * {@code size} bytes of zeroed, page-aligned memory; pages cost RSS only once touched.
+     * {@code size} bytes of zeroed, page-aligned memory, unmapped when {@code arena} closes;
+     * pages cost RSS only once touched.
      * @throws OutOfMemoryError if the OS refuses the mapping
      */
     @SuppressWarnings("restricted")
-    public static MemorySegment allocate(long size) {
+    public static MemorySegment allocate(long size, Arena arena) {
         if (size <= 0) throw new IllegalArgumentException("size must be positive: " + size);
         Native.Scratch s = Native.scratch();
         long address;
@@ -53,15 +57,14 @@ public final class NativeMemory {
         if (address == MAP_FAILED) {
             throw new OutOfMemoryError("mmap of " + size + " bytes failed: errno " + Native.errno(s.errno));
         }
-        return MemorySegment.ofAddress(address).reinterpret(size);
+        return MemorySegment.ofAddress(address).reinterpret(size, arena, mapping -> unmap(address, size));
     }
 
-    /** Unmaps a segment from {@link #allocate}; its pages are returned to the OS at once. */
-    public static void free(MemorySegment segment) {
+    private static void unmap(long address, long size) {
         Native.Scratch s = Native.scratch();
         int r;
         try {
-            r = (int) Munmap.HANDLE.invokeExact(s.errno, segment.address(), segment.byteSize());
+            r = (int) Munmap.HANDLE.invokeExact(s.errno, address, size);
         } catch (Throwable t) {
             throw Native.bug(t);
         }

@@ -181,11 +181,11 @@ final class ReceiveBuffer {
         if (n == 0) return 0;
         int start = index(readPos);
         int first = Math.min(n, size - start);
-        int written = host.write(ring.address + start, first);
+        int written = host.write(ring.address() + start, first);
         if (written <= 0) return written;
         readPos += written;
         if (written == first && n > first) {
-            int more = host.write(ring.address, n - first);
+            int more = host.write(ring.address(), n - first);
             if (more > 0) {
                 readPos += more;
                 written += more;

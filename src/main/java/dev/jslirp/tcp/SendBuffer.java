@@ -76,11 +76,11 @@ final class SendBuffer {
         if (free == 0) return 0;
         int tail = index(length);
         int first = Math.min(free, size - tail);
-        int n = host.read(ring.address + tail, first);
+        int n = host.read(ring.address() + tail, first);
         if (n <= 0) return n;
         length += n;
         if (n == first && free > first) {
-            int more = host.read(ring.address, free - first);
+            int more = host.read(ring.address(), free - first);
             if (more > 0) {
                 length += more;
                 n += more;

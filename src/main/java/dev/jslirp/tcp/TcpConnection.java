@@ -802,7 +802,7 @@ public final class TcpConnection {
         int index = sendBuffer.contiguousIndex(offset, n);
         if (index >= 0) {
             Ring ring = sendBuffer.ring();
-            emit(seq, rcvNxt, flags, dataWindow(), -1, -1, ring.buffer, index, n, ring.address);
+            emit(seq, rcvNxt, flags, dataWindow(), -1, -1, ring.buffer, index, n, ring.address());
         } else {
             sendBuffer.copyOut(offset, scratch, 0, n);
             emit(seq, rcvNxt, flags, dataWindow(), -1, -1, scratch, 0, n, 0);

@@ -2,24 +2,36 @@ package dev.jslirp.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Native rings: zeroed, addressable, and freed exactly when the budget does not keep them. */
+/** Native rings: zeroed, addressable, unusable once freed, and freed exactly when the budget does not keep them. */
 class RingTest {
     @Test
     void aRingIsZeroedNativeMemoryItsBufferAndAddressAgreeOn() {
         Ring r = Ring.allocate(64 * 1024);
         assertEquals(64 * 1024, r.size);
-        assertTrue(r.address != 0 && r.buffer.isDirect());
+        assertTrue(r.address() != 0 && r.buffer.isDirect());
         assertEquals(0, r.buffer.getLong(r.size - 8), "fresh anonymous memory is zero");
         r.buffer.putInt(100, 0x01020304);
-        assertEquals(0x01020304, java.lang.foreign.MemorySegment.ofAddress(r.address + 100).reinterpret(4)
+        assertEquals(0x01020304, java.lang.foreign.MemorySegment.ofAddress(r.address() + 100).reinterpret(4)
                 .get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0));
         r.free();
         assertTrue(r.isFreed());
         r.free(); // idempotent
+    }
+
+    @Test
+    void aFreedRingRefusesEveryAccessInsteadOfTouchingUnmappedMemory() {
+        Ring r = Ring.allocate(16 * 1024);
+        java.nio.ByteBuffer stale = r.buffer;
+        r.free();
+        assertThrows(IllegalStateException.class, () -> stale.get(0));
+        assertThrows(IllegalStateException.class, () -> stale.put(10, (byte) 1));
+        assertThrows(IllegalStateException.class, () -> java.nio.ByteBuffer.allocate(8).put(0, stale, 0, 8));
+        assertThrows(IllegalStateException.class, r::address, "syscalls take the address: it is refused too");
     }
 
     @Test
