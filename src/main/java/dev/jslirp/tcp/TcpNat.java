@@ -21,6 +21,7 @@ import dev.jslirp.os.Errno;
 import dev.jslirp.os.InetSockAddr;
 import dev.jslirp.os.Sockets;
 import dev.jslirp.os.Sys;
+import dev.jslirp.time.DeadlineQueue;
 import dev.jslirp.wire.Icmpv4Packet;
 import dev.jslirp.wire.Ipv4Packet;
 import dev.jslirp.wire.TcpOptions;
@@ -73,9 +74,12 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final RateLimitedLog capLog = new RateLimitedLog(LOG, 10_000_000_000L);
     private final ForwardListeners listeners;
     private final InboundPorts inboundPorts = new InboundPorts();
+    /** Each flow's next deadline (its connection's timers, or its host connect's timeout). */
+    private final DeadlineQueue deadlines;
+    /** Where the search for a TIME-WAIT flow to reclaim goes on from. */
+    private int reclaimCursor;
     private int halfOpen;
-    private long nextDeadlineNs = Long.MAX_VALUE;
-    public long flowsOpened, flowsRefusedByCap, resetsForUnknownFlows, connectTimeouts;
+    public long flowsOpened, flowsRefusedByCap, resetsForUnknownFlows, connectTimeouts, timeWaitReclaimed;
 
     public TcpNat(Config config, Forwarding forwarding, EventLoop loop, GuestFrameWriter writer, Counters counters) {
         this.config = config;
@@ -100,6 +104,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         connectDeadlineNs = new long[max];
         openedNs = new long[max];
         inbound = new boolean[max];
+        deadlines = new DeadlineQueue(max);
         scratch = ByteBuffer.allocateDirect(Math.max(65536, tcpConfig.mss()));
         loop.handler(Kinds.TCP_SOCKET, this);
         loop.handler(Kinds.TCP_LISTENER, this::onListenerReady);
@@ -220,7 +225,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             sendResetFor(ip);
             return;
         }
-        int flow = pool.acquire();
+        int flow = acquireFlow();
         if (flow < 0) {
             flowsRefusedByCap++;
             capLog.warn(nowNs, "TCP: flow cap reached; guest SYNs answered with RST");
@@ -251,7 +256,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             halfOpen++;
             connectDeadlineNs[flow] = nowNs + connectTimeoutNs;
             loop.register(s, Epoll.EPOLLOUT, Kinds.TCP_SOCKET, flow);
-            nextDeadlineNs = Math.min(nextDeadlineNs, connectDeadlineNs[flow]);
+            deadlines.schedule(flow, Math.min(c.nextDeadlineNs(), connectDeadlineNs[flow]));
             return;
         } else {
             connectFailed(flow, -r, nowNs);
@@ -331,7 +336,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         for (int i = 0; i < ACCEPT_BATCH; i++) {
             int s = Sockets.accept4(listeners.fd(index), acceptedPeer, Sockets.NONBLOCK_CLOEXEC);
             if (s < 0) return;
-            int flow = pool.acquire();
+            int flow = acquireFlow();
             int gAddr = config.guestAddrOf(rule);
             int pPort = flow < 0 ? -1 : inboundPorts.choose(table, Ipv4Packet.PROTOCOL_TCP, gAddr, rule.guestPort(), config.gateway(), acceptedPeer.port());
             if (pPort < 0) {
@@ -356,23 +361,24 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
 
     // ------------------------------------------------------------------ timers and freeing
 
+    /** After anything that may have changed a flow's timers: free it if it closed, else file its next deadline. */
     private void afterEvent(int flow, long nowNs) {
         TcpConnection c = connections[flow];
         if (c.isClosed()) {
             free(flow);
             return;
         }
-        nextDeadlineNs = Math.min(nextDeadlineNs, Math.min(c.nextDeadlineNs(), connectDeadlineNs[flow]));
+        deadlines.schedule(flow, Math.min(c.nextDeadlineNs(), connectDeadlineNs[flow]));
     }
 
     @Override
-    public long nextDeadlineNs() { return nextDeadlineNs; }
+    public long nextDeadlineNs() { return deadlines.earliestNs(); }
 
+    /** Serves the flows that are due, earliest first; the others are not looked at. */
     @Override
     public void onTimer(long nowNs) {
-        long next = Long.MAX_VALUE;
-        for (int flow = 0; flow < pool.capacity(); flow++) {
-            if (!pool.inUse(flow)) continue;
+        while (deadlines.earliestNs() <= nowNs) {
+            int flow = deadlines.earliestSlot();
             TcpConnection c = connections[flow];
             if (connectDeadlineNs[flow] <= nowNs) {
                 connectTimeouts++;
@@ -386,9 +392,33 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
                 free(flow);
                 continue;
             }
-            next = Math.min(next, Math.min(c.nextDeadlineNs(), connectDeadlineNs[flow]));
+            // A timer that did not move its own deadline past now waits for the next tick
+            // rather than holding this loop.
+            deadlines.schedule(flow, Math.max(nowNs + 1, Math.min(c.nextDeadlineNs(), connectDeadlineNs[flow])));
         }
-        nextDeadlineNs = next;
+    }
+
+    /**
+     * A free flow index; when every one is taken, a flow in TIME-WAIT gives its place up, as
+     * Linux drops TIME-WAIT sockets beyond tcp_max_tw_buckets. A TIME-WAIT flow holds no host
+     * socket and no buffers, only the memory of a connection that has ended; at thousands of
+     * short connections a second, those would otherwise fill the table and refuse new ones.
+     */
+    private int acquireFlow() {
+        int flow = pool.acquire();
+        if (flow >= 0) return flow;
+        int capacity = pool.capacity();
+        for (int i = 0; i < capacity; i++) {
+            int candidate = reclaimCursor;
+            reclaimCursor = reclaimCursor + 1 == capacity ? 0 : reclaimCursor + 1;
+            TcpConnection c = connections[candidate];
+            if (c != null && pool.inUse(candidate) && c.state() == TcpState.TIME_WAIT) {
+                timeWaitReclaimed++;
+                free(candidate);
+                return pool.acquire();
+            }
+        }
+        return -1;
     }
 
     private void free(int flow) {
@@ -403,6 +433,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         c.releaseBuffers();
         table.remove(Ipv4Packet.PROTOCOL_TCP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow]);
         connections[flow] = null;
+        deadlines.remove(flow);
         pool.release(flow);
     }
 

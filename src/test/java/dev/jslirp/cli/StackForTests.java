@@ -19,7 +19,13 @@ public final class StackForTests implements AutoCloseable {
 
     /** Open mode, DNS upstream on a loopback port nobody uses, no forwards. */
     public static StackForTests open(Link link) {
+        return open(link, dev.jslirp.config.Limits.DEFAULT);
+    }
+
+    /** As {@link #open(Link)}, with these limits. */
+    public static StackForTests open(Link link, dev.jslirp.config.Limits limits) {
         Config.Builder b = Config.builder();
+        b.limits = limits;
         b.open = true;
         b.dnsUpstream = new SocketAddressV4(Ipv4Address.LOOPBACK, 9);
         Stack stack = new Stack(b.build(), link, NanoClock.SYSTEM);
