@@ -1,18 +1,17 @@
 package dev.jslirp.cli;
 
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
-/** One line per log record on stderr, "jslirp[LEVEL] logger: message", configured before anything logs. */
+/** One line per log record on stderr ({@link StderrHandler}), configured before anything logs. */
 final class Logging {
     private Logging() {}
 
+    private static final Logger RUNTIME_LOGGER = Logger.getLogger("java.lang.Runtime");
+
     static void configure(String levelName) {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL jslirp %4$s %3$s: %5$s%6$s%n");
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         Level level;
@@ -22,12 +21,12 @@ final class Logging {
             System.err.println("jslirp: JSLIRP_LOG='" + levelName + "' is not a level (warning, info, fine); using info");
             level = Level.INFO;
         }
-        Handler handler = new ConsoleHandler();
-        handler.setFormatter(new SimpleFormatter());
+        Handler handler = new StderrHandler();
         handler.setLevel(level);
         root.addHandler(handler);
         root.setLevel(level);
         // The JDK logs every Runtime.exit with a stack trace at FINE: not news for our users.
-        Logger.getLogger("java.lang.Runtime").setLevel(Level.INFO);
+        // Held in a field: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+        RUNTIME_LOGGER.setLevel(Level.INFO);
     }
 }
