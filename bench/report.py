@@ -19,6 +19,7 @@ METRICS = {
     "p50_us": ("p50 µs", False),
     "p99_us": ("p99 µs", False),
     "conn_s": ("conn/s", True),
+    "failed_pct": ("failed %", False),
     "delivered_mbps": ("delivered Mbit/s", True),
     "loss_pct": ("loss %", False),
     "cpu_s": ("CPU s", False),
@@ -124,7 +125,7 @@ def markdown(rows, machine):
     for mtu in mtus:
         keys = []
         for w in WORKLOADS:
-            for m in ["gbps", "p50_us", "p99_us", "conn_s", "delivered_mbps", "loss_pct"]:
+            for m in ["gbps", "p50_us", "p99_us", "conn_s", "failed_pct", "delivered_mbps", "loss_pct"]:
                 keys.append((w, mtu, w, m))
         table(f"MTU {mtu}: figures", keys)
         keys = []

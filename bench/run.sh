@@ -115,12 +115,12 @@ trap 'exit 130' INT TERM
 new_ns() { ip netns add "$1"; namespaces+=("$1"); ip -n "$1" link set lo up; }
 del_ns() { ip netns del "$1" 2>/dev/null || true; }
 
-wait_until() { # wait_until SECONDS DESCRIPTION CMD...: poll CMD every 20 ms until it succeeds
+wait_until() { # wait_until SECONDS DESCRIPTION CMD...: poll CMD every ${poll:-0.02} s until it succeeds
     local deadline=$(( $(date +%s) + $1 )) what=$2
     shift 2
     until "$@" >/dev/null 2>&1; do
         if [ "$(date +%s)" -ge "$deadline" ]; then log "timed out waiting for $what"; return 1; fi
-        sleep 0.02
+        sleep "${poll:-0.02}"
     done
 }
 
@@ -269,7 +269,13 @@ workload() { # workload RUN MTU BACKEND NAME
                  record "$run" "$mtu" "$b" "$w" p99_us "$(sed -n 's/.*p99_us=\([0-9.]*\).*/\1/p' <<< "$line" | grep . || echo 0)" ;;
         crr1|crr8)
                  line=$(timeout $((seconds + 20)) $gx "$netbench" crr 10.0.2.2 "$nport" "$seconds" "${w#crr}" 2>> "$work/stderr.log" || true)
-                 record "$run" "$mtu" "$b" "$w" conn_s "$(sed -n 's/.*per_s=\([0-9.]*\).*/\1/p' <<< "$line" | grep . || echo 0)" ;;
+                 record "$run" "$mtu" "$b" "$w" conn_s "$(sed -n 's/.*per_s=\([0-9.]*\).*/\1/p' <<< "$line" | grep . || echo 0)"
+                 # Connections that failed (refused, reset, cut short): a backend that sheds load
+                 # with resets must not look fast.
+                 record "$run" "$mtu" "$b" "$w" failed_pct "$(awk -v l="$line" 'BEGIN { c = 0; e = 0
+                     if (match(l, /conns=[0-9]+/)) c = substr(l, RSTART + 6, RLENGTH - 6)
+                     if (match(l, /errors=[0-9]+/)) e = substr(l, RSTART + 7, RLENGTH - 7)
+                     printf "%.2f", (c + e) > 0 ? 100 * e / (c + e) : 0 }')" ;;
     esac
     cost_end "$run" "$mtu" "$b" "$w"
 }
@@ -286,7 +292,8 @@ startup() { # startup RUN BACKEND
         jslirp) start_bg "$repo/jslirp" --open --dns-upstream "127.0.0.1:$nport" --netns-type=path "/run/netns/$ns" tap0 ;;
     esac
     pid=$started
-    if wait_until 20 "$b: tap0" ip -n "$ns" link show tap0 && ip -n "$ns" link set tap0 up &&
+    # Polled every 5 ms (as bench/startup.sh does): the poll's own delay is part of the figure.
+    if poll=0.005 wait_until 20 "$b: tap0" ip -n "$ns" link show tap0 && ip -n "$ns" link set tap0 up &&
             timeout 20 ip netns exec "$ns" udhcpc -i tap0 -f -q -n -t 20 -T 1 -s /bin/true >/dev/null 2>&1; then
         t1=$(date +%s%N)
         record "$run" - "$b" startup ms $(( (t1 - t0) / 1000000 ))
