@@ -15,6 +15,7 @@ import dev.jslirp.os.Epoll;
 import dev.jslirp.os.Errno;
 import dev.jslirp.os.Sockets;
 import dev.jslirp.os.Sys;
+import dev.jslirp.time.IdleTimeouts;
 import dev.jslirp.wire.Icmpv4Packet;
 import dev.jslirp.wire.Ipv4Packet;
 import java.lang.System.Logger;
@@ -49,14 +50,15 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
     private final FlowKeyTable table;
     private final IndexPool pool;
     private final int[] fd, guestAddr, guestIdent, peerAddr, hostIdent;
-    private final long[] lastActiveNs;
+    private final IdleTimeouts idle;
+    /** {@link #close} as the idle timer's callback, made once (a method reference per tick would allocate). */
+    private final IdleTimeouts.Expiry closeIdle = this::close;
     private final long[] openedNs;
     private FlowObserver observer = FlowObserver.NONE;
     private final ByteBuffer rx = ByteBuffer.allocateDirect(Ipv4Packet.MAX_LENGTH);
     private final Icmpv4Packet icmp = new Icmpv4Packet();
     private final Ipv4Packet ip = new Ipv4Packet();
     private int nextRawIdent = (int) (System.nanoTime() & 0x7FFF);
-    private long nextDeadlineNs = Long.MAX_VALUE;
     public long echoRelayed, repliesRelayed, dropNoMechanism;
 
     public IcmpRelay(Config config, Forwarding forwarding, EventLoop loop, GuestFrameWriter writer, Counters counters) {
@@ -75,7 +77,7 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
         guestIdent = new int[max];
         peerAddr = new int[max];
         hostIdent = new int[max];
-        lastActiveNs = new long[max];
+        idle = new IdleTimeouts(max, idleTimeoutNs);
         openedNs = new long[max];
         loop.handler(Kinds.ICMP_SOCKET, this);
         if (config.open()) {
@@ -146,7 +148,7 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
             flow = open(packet.src(), icmp.ident(), Forwarding.addrOf(target), packet.dst(), nowNs);
             if (flow < 0) return;
         }
-        lastActiveNs[flow] = nowNs;
+        idle.touch(flow, nowNs);
         // In raw mode the identifier on the wire is ours; a ping socket overwrites it anyway.
         icmp.ident(hostIdent[flow]);
         icmp.fillChecksum();
@@ -176,12 +178,11 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
         guestIdent[flow] = gIdent;
         peerAddr[flow] = pAddr;
         hostIdent[flow] = mode == Mode.RAW_SOCKET ? (nextRawIdent = (nextRawIdent + 1) & 0xFFFF) : gIdent;
-        lastActiveNs[flow] = nowNs;
+        idle.start(flow, nowNs);
         openedNs[flow] = nowNs;
         table.put(Ipv4Packet.PROTOCOL_ICMP, gAddr, gIdent, pAddr, 0, flow);
         observer.opened(Ipv4Packet.PROTOCOL_ICMP, gAddr, gIdent, pAddr, 0, false, nowNs);
         loop.register(s, Epoll.EPOLLIN, Kinds.ICMP_SOCKET, flow);
-        nextDeadlineNs = Math.min(nextDeadlineNs, nowNs + idleTimeoutNs);
         return flow;
     }
 
@@ -205,7 +206,7 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
             icmp.wrap(rx, icmpOffset, icmpLength);
             if (!icmp.checkLength() || icmp.type() != Icmpv4Packet.TYPE_ECHO_REPLY) continue;
             if (mode == Mode.RAW_SOCKET && icmp.ident() != hostIdent[flow]) continue; // someone else's ping
-            lastActiveNs[flow] = nowNs;
+            idle.touch(flow, nowNs);
             ByteBuffer tx = writer.buffer();
             tx.put(GuestFrameWriter.IP_PAYLOAD_OFFSET, rx, icmpOffset, icmpLength);
             tx.putShort(GuestFrameWriter.IP_PAYLOAD_OFFSET + Icmpv4Packet.IDENT_OFFSET, (short) guestIdent[flow]);
@@ -215,18 +216,11 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
     }
 
     @Override
-    public long nextDeadlineNs() { return nextDeadlineNs; }
+    public long nextDeadlineNs() { return idle.nextDeadlineNs(); }
 
     @Override
     public void onTimer(long nowNs) {
-        long next = Long.MAX_VALUE;
-        for (int flow = 0; flow < pool.capacity(); flow++) {
-            if (!pool.inUse(flow)) continue;
-            long deadline = lastActiveNs[flow] + idleTimeoutNs;
-            if (deadline <= nowNs) close(flow);
-            else next = Math.min(next, deadline);
-        }
-        nextDeadlineNs = next;
+        idle.expire(nowNs, closeIdle);
     }
 
     private void close(int flow) {
@@ -234,6 +228,7 @@ public final class IcmpRelay implements GuestIpHandler, EventLoop.Handler, Event
         table.remove(Ipv4Packet.PROTOCOL_ICMP, guestAddr[flow], guestIdent[flow], peerAddr[flow], 0);
         loop.unregister(fd[flow]);
         Sys.close(fd[flow]);
+        idle.stop(flow);
         pool.release(flow);
     }
 

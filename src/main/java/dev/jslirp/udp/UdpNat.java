@@ -20,6 +20,7 @@ import dev.jslirp.os.Errno;
 import dev.jslirp.os.InetSockAddr;
 import dev.jslirp.os.Sockets;
 import dev.jslirp.os.Sys;
+import dev.jslirp.time.IdleTimeouts;
 import dev.jslirp.wire.Icmpv4Packet;
 import dev.jslirp.wire.Ipv4Address;
 import dev.jslirp.wire.Ipv4Packet;
@@ -61,7 +62,9 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final FlowKeyTable inboundByHostPeer;
     private final IndexPool pool;
     private final int[] fd, guestAddr, guestPort, peerAddr, peerPort, listener, hostPeerAddr, hostPeerPort;
-    private final long[] lastActiveNs;
+    private final IdleTimeouts idle;
+    /** {@link #close} as the idle timer's callback, made once (a method reference per tick would allocate). */
+    private final IdleTimeouts.Expiry closeIdle = this::close;
     private final long[] openedNs;
     private FlowObserver observer = FlowObserver.NONE;
     private DatagramTap upstreamTap;
@@ -71,7 +74,6 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final InetSockAddr from = new InetSockAddr();
     private final ForwardListeners listeners;
     private final InboundPorts inboundPorts = new InboundPorts();
-    private long nextDeadlineNs = Long.MAX_VALUE;
     public long flowsOpened, flowsRefusedByCap, hostSendErrors;
     private final dev.jslirp.host.RateLimitedLog capLog = new dev.jslirp.host.RateLimitedLog(LOG, 10_000_000_000L);
 
@@ -96,7 +98,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         listener = new int[max];
         hostPeerAddr = new int[max];
         hostPeerPort = new int[max];
-        lastActiveNs = new long[max];
+        idle = new IdleTimeouts(max, idleTimeoutNs);
         openedNs = new long[max];
         bytesFromGuest = new long[max];
         bytesToGuest = new long[max];
@@ -185,7 +187,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
             flow = open(ip, nowNs);
             if (flow < 0) return;
         }
-        lastActiveNs[flow] = nowNs;
+        idle.touch(flow, nowNs);
         int length = udp.payloadLength();
         int n = listener[flow] == NO_LISTENER
                 ? Sockets.send(fd[flow], ip.buffer(), udp.payloadOffset(), length, 0)
@@ -249,14 +251,13 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         listener[flow] = listenerIndex;
         hostPeerAddr[flow] = hAddr;
         hostPeerPort[flow] = hPort;
-        lastActiveNs[flow] = nowNs;
+        idle.start(flow, nowNs);
         bytesFromGuest[flow] = 0;
         bytesToGuest[flow] = 0;
         openedNs[flow] = nowNs;
         table.put(Ipv4Packet.PROTOCOL_UDP, gAddr, gPort, pAddr, pPort, flow);
         flowsOpened++;
         observer.opened(Ipv4Packet.PROTOCOL_UDP, gAddr, gPort, pAddr, pPort, listenerIndex != NO_LISTENER, nowNs);
-        nextDeadlineNs = Math.min(nextDeadlineNs, nowNs + idleTimeoutNs);
     }
 
     /** Replies from the host for an outbound flow. */
@@ -267,7 +268,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         for (int i = 0; i < BATCH; i++) {
             int n = Sockets.recv(fd[flow], tx, GuestFrameWriter.UDP_PAYLOAD_OFFSET, MAX_PAYLOAD, 0);
             if (n >= 0) {
-                lastActiveNs[flow] = nowNs;
+                idle.touch(flow, nowNs);
                 bytesToGuest[flow] += n;
                 if (upstreamTap != null && peerAddr[flow] == config.dns()) {
                     upstreamTap.fromHost(peerAddr[flow], peerPort[flow], tx, GuestFrameWriter.UDP_PAYLOAD_OFFSET, n, nowNs);
@@ -297,7 +298,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
                 flow = openInbound(index, rule, from.addr(), from.port(), nowNs);
                 if (flow < 0) continue;
             }
-            lastActiveNs[flow] = nowNs;
+            idle.touch(flow, nowNs);
             bytesToGuest[flow] += n;
             writer.sendUdp(peerAddr[flow], peerPort[flow], guestAddr[flow], guestPort[flow], n);
         }
@@ -334,22 +335,11 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     @Override
-    public long nextDeadlineNs() { return nextDeadlineNs; }
+    public long nextDeadlineNs() { return idle.nextDeadlineNs(); }
 
     @Override
     public void onTimer(long nowNs) {
-        long next = Long.MAX_VALUE;
-        int capacity = pool.capacity();
-        for (int flow = 0; flow < capacity; flow++) {
-            if (!pool.inUse(flow)) continue;
-            long deadline = lastActiveNs[flow] + idleTimeoutNs;
-            if (deadline <= nowNs) {
-                close(flow);
-            } else {
-                next = Math.min(next, deadline);
-            }
-        }
-        nextDeadlineNs = next;
+        idle.expire(nowNs, closeIdle);
     }
 
     private void close(int flow) {
@@ -362,6 +352,7 @@ public final class UdpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         } else {
             inboundByHostPeer.remove(Ipv4Packet.PROTOCOL_UDP, listener[flow], 0, hostPeerAddr[flow], hostPeerPort[flow]);
         }
+        idle.stop(flow);
         pool.release(flow);
     }
 
