@@ -56,6 +56,11 @@ final class ReceiveBuffer {
     ReceiveBuffer(int capacity, BufferBudget budget) {
         this.capacity = capacity;
         this.budget = budget;
+        reserveInitialWindow();
+    }
+
+    /** The first window: {@link #INITIAL_WINDOW} if the budget allows, else a first chunk, which is always granted. */
+    private void reserveInitialWindow() {
         int initial = Math.min(capacity, INITIAL_WINDOW);
         if (budget.tryReserve(initial)) {
             size = initial;
@@ -63,6 +68,18 @@ final class ReceiveBuffer {
             size = Math.min(capacity, SendBuffer.INITIAL);
             budget.force(size);
         }
+    }
+
+    /** A released buffer made new again, for a reused connection ({@link TcpConnection#reopen}). */
+    void reopen() {
+        if (!released) release();
+        released = false;
+        readPos = writePos = 0;
+        rangeCount = 0;
+        java.util.Arrays.fill(rangeStart, 0);
+        java.util.Arrays.fill(rangeEnd, 0);
+        sinceGrowth = 0;
+        reserveInitialWindow();
     }
 
     /** In-order bytes waiting for the host. */

@@ -9,6 +9,7 @@ final class RetransmitTimer {
     /** Backing off more than this many times would only overflow; the RTO is at its cap anyway. */
     private static final int MAX_BACKOFF_SHIFT = 20;
 
+    private final long initialRtoNs;
     private final long minRtoNs;
     private final long maxRtoNs;
     private long srttNs;
@@ -20,9 +21,19 @@ final class RetransmitTimer {
     private long deadlineNs = Long.MAX_VALUE;
 
     RetransmitTimer(long initialRtoNs, long minRtoNs, long maxRtoNs) {
+        this.initialRtoNs = initialRtoNs;
         this.minRtoNs = minRtoNs;
         this.maxRtoNs = maxRtoNs;
         this.rtoNs = initialRtoNs; // RFC 6298 (2.1)
+    }
+
+    /** As new, for a reused connection. */
+    void reset() {
+        srttNs = rttvarNs = 0;
+        rtoNs = initialRtoNs;
+        hasSample = false;
+        backoffShift = retries = 0;
+        deadlineNs = Long.MAX_VALUE;
     }
 
     /** A new round-trip measurement (taken per Karn's algorithm: never from a retransmitted segment). */

@@ -124,6 +124,12 @@ final class SendBuffer {
         ring = Ring.EMPTY;
     }
 
+    /** A released buffer made new again, for a reused connection ({@link TcpConnection#reopen}). */
+    void reopen() {
+        if (!released) release();
+        released = false;
+    }
+
     private void allocate() {
         size = Math.min(capacity, INITIAL);
         budget.force(size);

@@ -52,10 +52,10 @@ public final class TcpConnection {
     private final GuestSegmentSink sink;
     private final HostStream host;
     private final ByteBuffer scratch;
-    private final int guestAddr;
-    private final int guestPort;
-    private final int peerAddr;
-    private final int peerPort;
+    private int guestAddr;
+    private int guestPort;
+    private int peerAddr;
+    private int peerPort;
     private final SendBuffer sendBuffer;
     private final ReceiveBuffer receiveBuffer;
     private final RetransmitTimer rtx;
@@ -149,6 +149,38 @@ public final class TcpConnection {
         this.sendBuffer = new SendBuffer(config.sendBufferBytes(), budget);
         this.receiveBuffer = new ReceiveBuffer(config.receiveBufferBytes(), budget);
         this.rtx = new RetransmitTimer(config.initialRtoNs(), config.minRtoNs(), config.maxRtoNs());
+    }
+
+    /**
+     * Makes this object a new connection between other ends, exactly as if it had just been
+     * constructed with them: the flow table reuses the connection object of a freed flow, so
+     * that thousands of short connections a second make no garbage (objects that lived a
+     * TIME-WAIT were promoted to the old generation and grew the heap). Only for a connection
+     * that is finished and whose buffers were released ({@link #releaseBuffers}).
+     * {@code TcpConnectionReuseTest} checks field by field that nothing survives.
+     */
+    void reopen(int guestAddr, int guestPort, int peerAddr, int peerPort) {
+        this.guestAddr = guestAddr;
+        this.guestPort = guestPort;
+        this.peerAddr = peerAddr;
+        this.peerPort = peerPort;
+        sendBuffer.reopen();
+        receiveBuffer.reopen();
+        rtx.reset();
+        state = TcpState.CLOSED;
+        iss = sndUna = sndNxt = sndWnd = sndWl1 = sndWl2 = sndMax = sndBufSeq = maxSndWnd = 0;
+        sndMss = DEFAULT_GUEST_MSS;
+        sndShift = rcvShift = 0;
+        guestOfferedWindowScale = false;
+        irs = rcvNxt = rcvWnd = rcvAdvertisedAt = 0;
+        hostEof = hostReadPaused = hostWriteWanted = finFromGuest = hostOutputShut = hostClosed = false;
+        ackNeeded = probeWindow = rttTiming = inRecovery = false;
+        rttSeq = dupAcks = recover = 0;
+        rttStartNs = 0;
+        stateDeadlineNs = Long.MAX_VALUE;
+        bytesFromGuest = bytesToGuest = retransmissions = droppedSegments = 0;
+        lastGuestSegmentNs = lastKeepaliveProbeNs = 0;
+        keepaliveProbesSent = 0;
     }
 
     // ------------------------------------------------------------------ opening

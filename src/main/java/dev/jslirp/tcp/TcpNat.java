@@ -58,6 +58,8 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final FlowKeyTable table;
     private final IndexPool pool;
     private final TcpConnection[] connections;
+    /** The connection object a freed flow used, kept for the next flow in its slot (see TcpConnection.reopen). */
+    private final TcpConnection[] retired;
     private final HostTcpSocket[] sockets;
     private final int[] guestAddr, guestPort, peerAddr, peerPort;
     private final long[] connectDeadlineNs;
@@ -96,6 +98,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         table = new FlowKeyTable(max);
         pool = new IndexPool(max);
         connections = new TcpConnection[max];
+        retired = new TcpConnection[max];
         sockets = new HostTcpSocket[max];
         guestAddr = new int[max];
         guestPort = new int[max];
@@ -274,7 +277,13 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         connectDeadlineNs[flow] = Long.MAX_VALUE;
         inbound[flow] = false;
         table.put(Ipv4Packet.PROTOCOL_TCP, gAddr, gPort, pAddr, pPort, flow);
-        TcpConnection c = new TcpConnection(tcpConfig, writer, sockets[flow], scratch, gAddr, gPort, pAddr, pPort, budget);
+        TcpConnection c = retired[flow];
+        if (c != null) {
+            retired[flow] = null;
+            c.reopen(gAddr, gPort, pAddr, pPort);
+        } else {
+            c = new TcpConnection(tcpConfig, writer, sockets[flow], scratch, gAddr, gPort, pAddr, pPort, budget);
+        }
         connections[flow] = c;
         return c;
     }
@@ -433,6 +442,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         c.releaseBuffers();
         table.remove(Ipv4Packet.PROTOCOL_TCP, guestAddr[flow], guestPort[flow], peerAddr[flow], peerPort[flow]);
         connections[flow] = null;
+        retired[flow] = c;
         deadlines.remove(flow);
         pool.release(flow);
     }

@@ -60,13 +60,15 @@ class UdpPathAllocationTest {
             for (int i = 0; i < 20_000; i++) roundTrip(stack, link, frame, frameLength);
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long quietest = Long.MAX_VALUE;
-            for (int round = 0; round < 5 && quietest > 0; round++) {
+            // Up to 50 rounds, until one allocates nothing: in a JVM busy with other tests the
+            // JIT may take a while to compile the whole path with escape analysis, and until
+            // then the JDK's own per-call objects (FFM's errno-capture slice) still show.
+            for (int round = 0; round < 50 && quietest > 0; round++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 10_000; i++) roundTrip(stack, link, frame, frameLength);
                 quietest = Math.min(quietest, threads.getCurrentThreadAllocatedBytes() - before);
             }
-            // One allocation per datagram would be >= 16 bytes x 10,000; a JIT event can still
-            // show once, hence the quietest of five rounds.
+            // One allocation per datagram would be >= 16 bytes x 10,000 in every round.
             assertEquals(0, quietest, "bytes allocated by 10,000 UDP round trips through the stack");
             assertEquals(0, stack.counters().totalDrops(), stack.counters().toString());
         } finally {

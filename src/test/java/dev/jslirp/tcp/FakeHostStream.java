@@ -32,6 +32,14 @@ final class FakeHostStream implements HostStream {
         toHost = new ByteQueue(toHostCapacity);
     }
 
+    /** A new host socket in the same place, as TcpNat attaches a new descriptor to a flow slot's socket. */
+    void reopen() {
+        fromHost.takeAll();
+        toHost.takeAll();
+        eof = outputShut = closed = aborted = wantRead = wantWrite = false;
+        readError = writeError = closeCalls = reads = 0;
+    }
+
     @Override
     public int read(ByteBuffer buf, int offset, int length) {
         if (closed) throw new IllegalStateException("read after close");
