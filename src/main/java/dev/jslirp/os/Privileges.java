@@ -66,10 +66,6 @@ public final class Privileges {
         static final MethodHandle HANDLE = Native.errnoCall("prctl",
                 FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
     }
-    static final class Syscall {
-        static final MethodHandle HANDLE = Native.errnoCall("syscall",
-                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
-    }
 
     public static int getpid() {
         try {
@@ -242,16 +238,9 @@ public final class Privileges {
      * Careful in a JVM: the runtime owns descriptors we don't know about.
      */
     public static int closeRange(int first, int last, boolean cloexecOnly) {
-        Native.Scratch s = Native.scratch();
-        try {
-            long r = (long) Syscall.HANDLE.invokeExact(s.errno, Abi.SYS_CLOSE_RANGE, (long) first,
-                    last & 0xffffffffL, cloexecOnly ? (long) Abi.CLOSE_RANGE_CLOEXEC : 0L);
-            if (r >= 0) return 0;
-            int errno = Native.errno(s.errno);
-            if (errno != Abi.ENOSYS) return -errno;
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        int r = (int) Native.syscall(Abi.SYS_CLOSE_RANGE, first, last & 0xffffffffL,
+                cloexecOnly ? Abi.CLOSE_RANGE_CLOEXEC : 0);
+        if (r != -Abi.ENOSYS) return r; // 0 or -errno
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             int[] list = fds.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).toArray();
             for (int fd : list) {
