@@ -143,6 +143,8 @@ final class Abi {
             SYS_EPOLL_CTL = 233, SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_ACCEPT4 = 288,
             SYS_EVENTFD2 = 290, SYS_EPOLL_CREATE1 = 291, SYS_DUP3 = 292, SYS_PIPE2 = 293,
             SYS_SETNS = 308;
+    static final long SYS_GETPID = 39, SYS_GETUID = 102, SYS_GETGID = 104, SYS_GETEUID = 107,
+            SYS_PRCTL = 157, SYS_GETTID = 186;
     static final long SYS_CLOSE_RANGE = 436, SYS_LANDLOCK_CREATE_RULESET = 444,
             SYS_LANDLOCK_ADD_RULE = 445, SYS_LANDLOCK_RESTRICT_SELF = 446;
     static final int AT_FDCWD = -100; // openat: a path relative to the working directory

@@ -134,6 +134,7 @@ final class Native {
         }
     }
 
+    static long syscallCritical(long nr) { return syscallCritical(nr, 0, 0, 0, 0, 0, 0); }
     static long syscallCritical(long nr, long a) { return syscallCritical(nr, a, 0, 0, 0, 0, 0); }
     static long syscallCritical(long nr, long a, long b) { return syscallCritical(nr, a, b, 0, 0, 0, 0); }
     static long syscallCritical(long nr, long a, long b, long c) { return syscallCritical(nr, a, b, c, 0, 0, 0); }
@@ -220,7 +221,7 @@ final class Native {
         return LINKER.downcallHandle(symbol(name), fd, all);
     }
 
-    /** A downcall that cannot fail (getpid) or whose errno we do not need. */
+    /** A downcall that cannot fail (sigemptyset) or whose errno we do not need (strerror). */
     @SuppressWarnings("restricted")
     static MethodHandle call(String name, FunctionDescriptor fd, Linker.Option... options) {
         return LINKER.downcallHandle(symbol(name), fd, options);
