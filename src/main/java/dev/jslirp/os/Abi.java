@@ -129,9 +129,25 @@ final class Abi {
     static final int PW_NAME_OFFSET = 0, PW_UID_OFFSET = 16, PW_GID_OFFSET = 20,
             PW_DIR_OFFSET = 32, PW_SHELL_OFFSET = 40;
 
-    // syscall numbers (x86_64) for calls glibc 2.36 does not wrap
+    // syscall numbers (x86_64, asm/unistd_64.h). The bindings call syscall(2) by number
+    // (Native.syscall) wherever glibc's function is a plain wrapper of one syscall, and for
+    // the calls glibc 2.36 does not wrap (close_range, landlock_*). open is openat, as in
+    // glibc; dup2, poll and epoll_wait exist on x86_64 only (arm64 and the other asm-generic
+    // ABIs have dup3, ppoll and epoll_pwait), so a port there changes those three bindings too.
+    static final long SYS_READ = 0, SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_MMAP = 9,
+            SYS_MUNMAP = 11, SYS_IOCTL = 16, SYS_READV = 19, SYS_WRITEV = 20, SYS_DUP2 = 33,
+            SYS_SOCKET = 41, SYS_CONNECT = 42, SYS_SENDTO = 44, SYS_RECVFROM = 45,
+            SYS_SENDMSG = 46, SYS_RECVMSG = 47, SYS_SHUTDOWN = 48, SYS_BIND = 49,
+            SYS_LISTEN = 50, SYS_GETSOCKNAME = 51, SYS_GETPEERNAME = 52, SYS_SOCKETPAIR = 53,
+            SYS_SETSOCKOPT = 54, SYS_GETSOCKOPT = 55, SYS_FCNTL = 72, SYS_EPOLL_WAIT = 232,
+            SYS_EPOLL_CTL = 233, SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_ACCEPT4 = 288,
+            SYS_EVENTFD2 = 290, SYS_EPOLL_CREATE1 = 291, SYS_DUP3 = 292, SYS_PIPE2 = 293,
+            SYS_SETNS = 308;
+    static final long SYS_GETPID = 39, SYS_GETUID = 102, SYS_GETGID = 104, SYS_GETEUID = 107,
+            SYS_PRCTL = 157, SYS_GETTID = 186;
     static final long SYS_CLOSE_RANGE = 436, SYS_LANDLOCK_CREATE_RULESET = 444,
             SYS_LANDLOCK_ADD_RULE = 445, SYS_LANDLOCK_RESTRICT_SELF = 446;
+    static final int AT_FDCWD = -100; // openat: a path relative to the working directory
     static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
 
     // Landlock (linux/landlock.h)

@@ -3,9 +3,7 @@ package dev.jslirp.os;
 import static dev.jslirp.os.Native.LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 
 /**
@@ -29,13 +27,6 @@ import java.util.Arrays;
  */
 public final class Landlock {
     private Landlock() {}
-
-    // One holder class per downcall: a handle is linked on its first call, not when this class is
-    // initialised (see Native, "Lazy linking").
-    private static final class Syscall4 {
-        static final MethodHandle HANDLE = Native.errnoCall("syscall",
-                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
-    }
 
     /**
      * What to restrict. Ports lists are the allowed ports when the matching restriction is on.
@@ -75,20 +66,9 @@ public final class Landlock {
         }
     }
 
-    private static long syscall(MemorySegment errno, long nr, long a, long b, long c, long d) throws Throwable {
-        long r = (long) Syscall4.HANDLE.invokeExact(errno, nr, a, b, c, d);
-        return r < 0 ? -Native.errno(errno) : r;
-    }
-
     /** The kernel's Landlock ABI version (>= 1), or -errno (ENOSYS, EOPNOTSUPP when disabled). */
     public static int abiVersion() {
-        Native.Scratch s = Native.scratch();
-        try {
-            return (int) syscall(s.errno, Abi.SYS_LANDLOCK_CREATE_RULESET, 0, 0,
-                    Abi.LANDLOCK_CREATE_RULESET_VERSION, 0);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_LANDLOCK_CREATE_RULESET, 0, 0, Abi.LANDLOCK_CREATE_RULESET_VERSION);
     }
 
     /** Filesystem rights known at {@code abi}. */
@@ -116,23 +96,22 @@ public final class Landlock {
             note.append("TCP rules need ABI 4, not applied; ");
         }
         if (fs == 0 && net == 0) return new Report(abi, false, 0, 0, false, note + "nothing to restrict");
-        Native.Scratch s = Native.scratch();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(16, 8);
             attr.set(LONG, 0, fs);
             attr.set(LONG, 8, net);
             long size = net != 0 ? Abi.LANDLOCK_RULESET_ATTR_NET_LENGTH : Abi.LANDLOCK_RULESET_ATTR_FS_ONLY_LENGTH;
-            int rulesetFd = (int) syscall(s.errno, Abi.SYS_LANDLOCK_CREATE_RULESET, attr.address(), size, 0, 0);
+            int rulesetFd = (int) Native.syscall(Abi.SYS_LANDLOCK_CREATE_RULESET, attr.address(), size, 0);
             if (rulesetFd < 0) {
                 return new Report(abi, false, 0, 0, false, note + "create_ruleset: " + Errno.name(rulesetFd));
             }
             try {
                 MemorySegment rule = arena.allocate(Abi.LANDLOCK_NET_PORT_ATTR_LENGTH, 8);
                 if ((net & Abi.LANDLOCK_ACCESS_NET_BIND_TCP) != 0) {
-                    for (int port : policy.bindPorts()) addPortRule(s, rulesetFd, rule, Abi.LANDLOCK_ACCESS_NET_BIND_TCP, port);
+                    for (int port : policy.bindPorts()) addPortRule(rulesetFd, rule, Abi.LANDLOCK_ACCESS_NET_BIND_TCP, port);
                 }
                 if ((net & Abi.LANDLOCK_ACCESS_NET_CONNECT_TCP) != 0) {
-                    for (int port : policy.connectPorts()) addPortRule(s, rulesetFd, rule, Abi.LANDLOCK_ACCESS_NET_CONNECT_TCP, port);
+                    for (int port : policy.connectPorts()) addPortRule(rulesetFd, rule, Abi.LANDLOCK_ACCESS_NET_CONNECT_TCP, port);
                 }
                 int r = Privileges.setNoNewPrivs();
                 if (r < 0) return new Report(abi, false, 0, 0, false, note + "no_new_privs: " + Errno.name(r));
@@ -146,29 +125,24 @@ public final class Landlock {
                 Report thisThread = new Report(abi, true, fs, net, false,
                         note + "calling thread and its future threads only" + ports);
                 boolean tsync = policy.allThreads() && abi >= 8;
-                long rr = syscall(s.errno, Abi.SYS_LANDLOCK_RESTRICT_SELF, rulesetFd,
-                        tsync ? Abi.LANDLOCK_RESTRICT_SELF_TSYNC : 0, 0, 0);
+                long rr = Native.syscall(Abi.SYS_LANDLOCK_RESTRICT_SELF, rulesetFd,
+                        tsync ? Abi.LANDLOCK_RESTRICT_SELF_TSYNC : 0);
                 if (rr < 0 && tsync) {
                     tsync = false;
-                    rr = syscall(s.errno, Abi.SYS_LANDLOCK_RESTRICT_SELF, rulesetFd, 0, 0, 0);
+                    rr = Native.syscall(Abi.SYS_LANDLOCK_RESTRICT_SELF, rulesetFd, 0);
                 }
                 if (rr < 0) return new Report(abi, false, 0, 0, false, note + "restrict_self: " + Errno.name((int) rr));
                 return tsync ? allThreads : thisThread;
             } finally {
                 Sys.close(rulesetFd);
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.bug(t);
         }
     }
 
-    private static void addPortRule(Native.Scratch s, int rulesetFd, MemorySegment rule, long access, int port)
-            throws Throwable {
+    private static void addPortRule(int rulesetFd, MemorySegment rule, long access, int port) {
         rule.set(LONG, 0, access);
         rule.set(LONG, 8, port & 0xffffL);
-        long r = syscall(s.errno, Abi.SYS_LANDLOCK_ADD_RULE, rulesetFd, Abi.LANDLOCK_RULE_NET_PORT, rule.address(), 0);
+        long r = Native.syscall(Abi.SYS_LANDLOCK_ADD_RULE, rulesetFd, Abi.LANDLOCK_RULE_NET_PORT, rule.address(), 0);
         if (r < 0) throw new NativeException("landlock_add_rule port " + port, (int) -r);
     }
 }

@@ -1,9 +1,5 @@
 package dev.jslirp.os;
 
-import static dev.jslirp.os.Native.INT;
-
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -28,15 +24,6 @@ public final class Namespaces {
             CLONE_NEWIPC = Abi.CLONE_NEWIPC, CLONE_NEWUSER = Abi.CLONE_NEWUSER,
             CLONE_NEWPID = Abi.CLONE_NEWPID, CLONE_NEWNET = Abi.CLONE_NEWNET;
 
-    // One holder class per downcall: a handle is linked on its first call, not when this class is
-    // initialised (see Native, "Lazy linking").
-    private static final class Setns {
-        static final MethodHandle HANDLE = Native.errnoCall("setns", FunctionDescriptor.of(INT, INT, INT));
-    }
-    private static final class Unshare {
-        static final MethodHandle HANDLE = Native.errnoCall("unshare", FunctionDescriptor.of(INT, INT));
-    }
-
     /** Opens a namespace file (/proc/PID/ns/net, /run/netns/NAME); throws on failure. */
     public static int open(String path) {
         return NativeException.check("open " + path, Sys.open(path, Abi.O_RDONLY | Abi.O_CLOEXEC));
@@ -44,22 +31,12 @@ public final class Namespaces {
 
     /** setns(2) for the calling thread; 0 or -errno. */
     public static int setns(int nsFd, int nsType) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Setns.HANDLE.invokeExact(s.errno, nsFd, nsType), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_SETNS, nsFd, nsType);
     }
 
     /** unshare(2) for the calling thread; 0 or -errno. */
     public static int unshare(int flags) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Unshare.HANDLE.invokeExact(s.errno, flags), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_UNSHARE, flags);
     }
 
     /**

@@ -14,8 +14,8 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * The plumbing every binding shares: the linker, libc symbols, errno capture and a small
- * per-thread scratch area.
+ * The plumbing every binding shares: the linker, libc symbols, errno capture, the two
+ * {@code syscall(2)} handles most bindings go through, and a small per-thread scratch area.
  *
  * <p>Every downcall that can fail is linked with {@code captureCallState("errno")}; the
  * captured-state segment it writes is allocated once per thread (in {@link Scratch}), so a
@@ -23,14 +23,29 @@ import java.util.Objects;
  * for small out-parameters (a {@code socklen_t}, an {@code int} option value, a
  * {@code pollfd}) that are only live during one call.
  *
- * <p>Lazy linking: each binding keeps every handle in a holder class of its own
- * ({@code private static final class Read { static final MethodHandle HANDLE = ...; }}), so a
- * handle is made when it is first called. Making one spins lambda forms and a stub class
- * (~1-3 ms each in a cold JVM, none of it in the AOT cache); made eagerly in static
- * initialisers, the ~70 handles cost ~40% of jslirp's start-up although a run uses about a
- * third of them. The holder's field is still a static final constant, so the JIT inlines the
- * call as before. Before a process gives up file access (Landlock), {@link #linkAll()} links
- * every handle, since a holder class not loaded by then may not be readable afterwards.
+ * <p>One shape for the plain syscalls: where glibc's function is a thin wrapper of one Linux
+ * syscall (read, sendto, epoll_ctl, mmap, setns...), the binding calls libc's
+ * {@code long syscall(long number, ...)} instead, through {@link #syscall} or
+ * {@link #syscallCritical}, with the number from {@link Abi} and every argument as a 64-bit
+ * long (a pointer as its address). Linking costs a young JVM ~4-8 ms for each distinct shape
+ * (FunctionDescriptor and options: a stub class and lambda forms, none of it in the AOT
+ * cache) and ~0.1 ms for another handle of a shape already linked; the start-up path used to
+ * link one shape after another (open, setns, ioctl, socket, epoll_ctl, readv...), now it links
+ * this one twice, critical and not. glibc's syscall() reports an error as the wrappers do, -1
+ * and errno, so the results are the same. It is not used where glibc does more than one
+ * syscall (posix_spawn, getpwnam, initgroups, strerror), nor for setuid/setgid/setgroups:
+ * glibc applies those to every thread of the process, the raw syscalls to the calling thread
+ * only.
+ *
+ * <p>Lazy linking: each handle is kept in a holder class of its own
+ * ({@code private static final class Syscall { static final MethodHandle HANDLE = ...; }}), so
+ * it is made when first called; made eagerly in static initialisers, the ~70 handles jslirp
+ * once had cost ~40% of its start-up although a run used about a third of them. The two
+ * syscall handles are held here; the bindings with a libc function of their own (Spawn,
+ * Privileges, Errno) keep their holders. The holder's field is still a static final constant,
+ * so the JIT inlines the call. Before a process gives up file access (Landlock),
+ * {@link #linkAll()} links every handle, since a holder class not loaded by then may not be
+ * readable afterwards.
  */
 final class Native {
     private Native() {}
@@ -38,10 +53,7 @@ final class Native {
     static final Linker LINKER = Linker.nativeLinker();
 
     /** The classes whose nested holder classes each keep one downcall handle. */
-    static final Class<?>[] BINDINGS = {
-        Sys.class, Sockets.class, Epoll.class, Namespaces.class, Privileges.class, Spawn.class,
-        Landlock.class, Errno.class, NativeMemory.class,
-    };
+    static final Class<?>[] BINDINGS = {Native.class, Privileges.class, Spawn.class, Errno.class};
 
     /**
      * Loads and initialises every holder class, linking every handle (what class
@@ -74,6 +86,60 @@ final class Native {
     static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
     static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
     static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+
+    // long syscall(long number, ...): the number and six arguments (the most a Linux syscall
+    // takes), each a 64-bit long, unused ones 0; variadic after the number, as glibc declares it.
+    private static final FunctionDescriptor SYSCALL =
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG);
+
+    private static final class Syscall {
+        static final MethodHandle HANDLE = errnoCall("syscall", SYSCALL, variadicFrom(1));
+    }
+    private static final class SyscallCritical {
+        static final MethodHandle HANDLE = errnoCall("syscall", SYSCALL, variadicFrom(1), critical());
+    }
+
+    /**
+     * Linux syscall {@code nr} ({@code Abi.SYS_*}): its result, or {@code -errno}. For calls
+     * that may block (I/O on a descriptor that may be blocking, close, waits). A pointer
+     * argument is an address: keep what it points into reachable until this returns.
+     */
+    static long syscall(long nr, long a, long b, long c, long d, long e, long f) {
+        MemorySegment errno = SCRATCH.get().errno;
+        try {
+            long r = (long) Syscall.HANDLE.invokeExact(errno, nr, a, b, c, d, e, f);
+            return r < 0 ? -errno(errno) : r;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    static long syscall(long nr, long a) { return syscall(nr, a, 0, 0, 0, 0, 0); }
+    static long syscall(long nr, long a, long b) { return syscall(nr, a, b, 0, 0, 0, 0); }
+    static long syscall(long nr, long a, long b, long c) { return syscall(nr, a, b, c, 0, 0, 0); }
+    static long syscall(long nr, long a, long b, long c, long d) { return syscall(nr, a, b, c, d, 0, 0); }
+    static long syscall(long nr, long a, long b, long c, long d, long e) { return syscall(nr, a, b, c, d, e, 0); }
+
+    /**
+     * Like {@link #syscall}, linked {@link #critical()}: no thread-state transition. Only for
+     * calls that never block (fcntl, socket, setsockopt, epoll_ctl, mmap...).
+     */
+    static long syscallCritical(long nr, long a, long b, long c, long d, long e, long f) {
+        MemorySegment errno = SCRATCH.get().errno;
+        try {
+            long r = (long) SyscallCritical.HANDLE.invokeExact(errno, nr, a, b, c, d, e, f);
+            return r < 0 ? -errno(errno) : r;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    static long syscallCritical(long nr) { return syscallCritical(nr, 0, 0, 0, 0, 0, 0); }
+    static long syscallCritical(long nr, long a) { return syscallCritical(nr, a, 0, 0, 0, 0, 0); }
+    static long syscallCritical(long nr, long a, long b) { return syscallCritical(nr, a, b, 0, 0, 0, 0); }
+    static long syscallCritical(long nr, long a, long b, long c) { return syscallCritical(nr, a, b, c, 0, 0, 0); }
+    static long syscallCritical(long nr, long a, long b, long c, long d) { return syscallCritical(nr, a, b, c, d, 0, 0); }
+    static long syscallCritical(long nr, long a, long b, long c, long d, long e) { return syscallCritical(nr, a, b, c, d, e, 0); }
 
     /** Per-thread native memory; see the class comment. */
     static final class Scratch {
@@ -118,7 +184,11 @@ final class Native {
         return MemorySegment.ofBuffer(direct).address() - direct.position();
     }
 
-    /** Native address of {@code buf[offset, offset + length)}, bounds checked, allocation-free. */
+    /**
+     * Native address of {@code buf[offset, offset + length)}, bounds checked, allocation-free.
+     * {@code buf} stays reachable, held by the cache, at least until this thread looks up a
+     * buffer the cache lacks, which it does not do inside the syscall the address is for.
+     */
     static long address(Scratch s, ByteBuffer buf, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buf.capacity());
         return s.address(buf) + offset;
@@ -131,10 +201,6 @@ final class Native {
     /** {@code r} if it is not negative, else {@code -errno}. */
     static int result(int r, MemorySegment state) {
         return r < 0 ? -errno(state) : r;
-    }
-
-    static int result(long r, MemorySegment state) {
-        return r < 0 ? -errno(state) : (int) r;
     }
 
     static MemorySegment symbol(String name) {
@@ -155,7 +221,7 @@ final class Native {
         return LINKER.downcallHandle(symbol(name), fd, all);
     }
 
-    /** A downcall that cannot fail (getpid) or whose errno we do not need. */
+    /** A downcall that cannot fail (sigemptyset) or whose errno we do not need (strerror). */
     @SuppressWarnings("restricted")
     static MethodHandle call(String name, FunctionDescriptor fd, Linker.Option... options) {
         return LINKER.downcallHandle(symbol(name), fd, options);

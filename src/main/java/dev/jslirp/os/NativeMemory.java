@@ -1,12 +1,7 @@
 package dev.jslirp.os;
 
-import static dev.jslirp.os.Native.INT;
-import static dev.jslirp.os.Native.LONG;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Anonymous memory mapped and unmapped by us (mmap/munmap), for buffers that the OS reads into
@@ -25,18 +20,6 @@ public final class NativeMemory {
 
     // The same values on Linux x86-64 and arm64 (asm-generic/mman-common.h, mman.h).
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
-    private static final long MAP_FAILED = -1L;
-
-    // Holder classes: linked on first use (see Native).
-    private static final class Mmap {
-        static final MethodHandle HANDLE = Native.errnoCall("mmap",
-                FunctionDescriptor.of(LONG, LONG, LONG, INT, INT, INT, LONG), Native.critical());
-    }
-
-    private static final class Munmap {
-        static final MethodHandle HANDLE = Native.errnoCall("munmap",
-                FunctionDescriptor.of(INT, LONG, LONG), Native.critical());
-    }
 
     /**
      * {@code size} bytes of zeroed, page-aligned memory, unmapped when {@code arena} closes;
@@ -46,28 +29,15 @@ public final class NativeMemory {
     @SuppressWarnings("restricted")
     public static MemorySegment allocate(long size, Arena arena) {
         if (size <= 0) throw new IllegalArgumentException("size must be positive: " + size);
-        Native.Scratch s = Native.scratch();
-        long address;
-        try {
-            address = (long) Mmap.HANDLE.invokeExact(s.errno, 0L, size, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
-        if (address == MAP_FAILED) {
-            throw new OutOfMemoryError("mmap of " + size + " bytes failed: errno " + Native.errno(s.errno));
-        }
+        // mmap and munmap of anonymous memory never block: the critical handle.
+        long address = Native.syscallCritical(Abi.SYS_MMAP, 0, size, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (address < 0) throw new OutOfMemoryError("mmap of " + size + " bytes failed: errno " + -address);
         return MemorySegment.ofAddress(address).reinterpret(size, arena, mapping -> unmap(address, size));
     }
 
     private static void unmap(long address, long size) {
-        Native.Scratch s = Native.scratch();
-        int r;
-        try {
-            r = (int) Munmap.HANDLE.invokeExact(s.errno, address, size);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
-        if (r != 0) throw new IllegalStateException("munmap failed: errno " + Native.errno(s.errno));
+        long r = Native.syscallCritical(Abi.SYS_MUNMAP, address, size);
+        if (r != 0) throw new IllegalStateException("munmap failed: errno " + -r);
     }
 }

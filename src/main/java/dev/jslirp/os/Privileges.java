@@ -21,8 +21,10 @@ import java.util.stream.Stream;
  * a start-up step and throws {@link NativeException}.
  *
  * <p>glibc's setuid/setgid/setgroups change every thread of the process (it signals each
- * one), which is what we want in a JVM. prctl(PR_SET_NO_NEW_PRIVS) and PR_SET_NAME act on
- * the calling thread only.
+ * one), which is what we want in a JVM; so these three, and initgroups and getpwnam, which
+ * are more than one syscall, keep libc handles of their own. The id getters, prctl and
+ * close_range are plain syscalls by number ({@code Native.syscall}).
+ * prctl(PR_SET_NO_NEW_PRIVS) and PR_SET_NAME act on the calling thread only.
  */
 public final class Privileges {
     private Privileges() {}
@@ -32,21 +34,6 @@ public final class Privileges {
 
     // One holder class per downcall: a handle is linked on its first call, not when this class is
     // initialised (see Native, "Lazy linking").
-    private static final class Getpid {
-        static final MethodHandle HANDLE = Native.call("getpid", FunctionDescriptor.of(INT), Native.critical());
-    }
-    private static final class Gettid {
-        static final MethodHandle HANDLE = Native.call("gettid", FunctionDescriptor.of(INT), Native.critical());
-    }
-    private static final class Getuid {
-        static final MethodHandle HANDLE = Native.call("getuid", FunctionDescriptor.of(INT), Native.critical());
-    }
-    private static final class Geteuid {
-        static final MethodHandle HANDLE = Native.call("geteuid", FunctionDescriptor.of(INT), Native.critical());
-    }
-    private static final class Getgid {
-        static final MethodHandle HANDLE = Native.call("getgid", FunctionDescriptor.of(INT), Native.critical());
-    }
     private static final class Setuid {
         static final MethodHandle HANDLE = Native.errnoCall("setuid", FunctionDescriptor.of(INT, INT));
     }
@@ -62,54 +49,26 @@ public final class Privileges {
     private static final class Getpwnam {
         static final MethodHandle HANDLE = Native.errnoCall("getpwnam", FunctionDescriptor.of(PTR, PTR));
     }
-    private static final class Prctl {
-        static final MethodHandle HANDLE = Native.errnoCall("prctl",
-                FunctionDescriptor.of(INT, INT, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
-    }
-    static final class Syscall {
-        static final MethodHandle HANDLE = Native.errnoCall("syscall",
-                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), Native.variadicFrom(1));
-    }
 
     public static int getpid() {
-        try {
-            return (int) Getpid.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_GETPID);
     }
 
     /** The calling thread's kernel id. */
     public static int gettid() {
-        try {
-            return (int) Gettid.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_GETTID);
     }
 
     public static int getuid() {
-        try {
-            return (int) Getuid.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_GETUID);
     }
 
     public static int geteuid() {
-        try {
-            return (int) Geteuid.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_GETEUID);
     }
 
     public static int getgid() {
-        try {
-            return (int) Getgid.HANDLE.invokeExact();
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_GETGID);
     }
 
     /** A passwd entry. */
@@ -187,12 +146,7 @@ public final class Privileges {
 
     /** prctl(2) with numeric arguments. */
     public static int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Prctl.HANDLE.invokeExact(s.errno, option, arg2, arg3, arg4, arg5), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_PRCTL, option, arg2, arg3, arg4, arg5);
     }
 
     /** PR_SET_NO_NEW_PRIVS for the calling thread (and what it execs). */
@@ -242,16 +196,9 @@ public final class Privileges {
      * Careful in a JVM: the runtime owns descriptors we don't know about.
      */
     public static int closeRange(int first, int last, boolean cloexecOnly) {
-        Native.Scratch s = Native.scratch();
-        try {
-            long r = (long) Syscall.HANDLE.invokeExact(s.errno, Abi.SYS_CLOSE_RANGE, (long) first,
-                    last & 0xffffffffL, cloexecOnly ? (long) Abi.CLOSE_RANGE_CLOEXEC : 0L);
-            if (r >= 0) return 0;
-            int errno = Native.errno(s.errno);
-            if (errno != Abi.ENOSYS) return -errno;
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        int r = (int) Native.syscall(Abi.SYS_CLOSE_RANGE, first, last & 0xffffffffL,
+                cloexecOnly ? Abi.CLOSE_RANGE_CLOEXEC : 0);
+        if (r != -Abi.ENOSYS) return r; // 0 or -errno
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             int[] list = fds.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).toArray();
             for (int fd : list) {

@@ -3,9 +3,8 @@ package dev.jslirp.os;
 import static dev.jslirp.os.Native.INT;
 import static dev.jslirp.os.Native.LONG;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 /**
@@ -17,6 +16,11 @@ import java.nio.ByteBuffer;
  * (position and limit are ignored) or raw addresses from {@link Sys#address(ByteBuffer)}.
  * Sockets made here should be created with SOCK_NONBLOCK|SOCK_CLOEXEC; send with
  * MSG_NOSIGNAL so a closed peer gives EPIPE instead of SIGPIPE.
+ *
+ * <p>Each call is one syscall(2) by number ({@code Native.syscall}; send and recv are sendto
+ * and recvfrom without an address, as in glibc). The address holders' memory belongs to an
+ * automatic arena, freed once the holder is unreachable, so a call that passes a holder's
+ * address fences the holder until the syscall has returned.
  */
 public final class Sockets {
     private Sockets() {}
@@ -47,95 +51,21 @@ public final class Sockets {
     public static final int NONBLOCK_CLOEXEC = SOCK_NONBLOCK | SOCK_CLOEXEC;
     public static final int INADDR_ANY = 0, INADDR_LOOPBACK = 0x7F000001;
 
-    private static final FunctionDescriptor INT_INT_PTR_LEN = FunctionDescriptor.of(INT, INT, LONG, INT);
-    private static final FunctionDescriptor INT_INT_PTR_PTR = FunctionDescriptor.of(INT, INT, LONG, LONG);
-
-    // One holder class per downcall: a handle is linked on its first call, not when this class is
-    // initialised (see Native, "Lazy linking").
-    private static final class Socket {
-        static final MethodHandle HANDLE = Native.errnoCall("socket",
-                FunctionDescriptor.of(INT, INT, INT, INT), Native.critical());
-    }
-    private static final class Socketpair {
-        static final MethodHandle HANDLE = Native.errnoCall("socketpair",
-                FunctionDescriptor.of(INT, INT, INT, INT, LONG), Native.critical());
-    }
-    private static final class Bind {
-        static final MethodHandle HANDLE = Native.errnoCall("bind", INT_INT_PTR_LEN);
-    }
-    private static final class Connect {
-        static final MethodHandle HANDLE = Native.errnoCall("connect", INT_INT_PTR_LEN);
-    }
-    private static final class Listen {
-        static final MethodHandle HANDLE = Native.errnoCall("listen",
-                FunctionDescriptor.of(INT, INT, INT), Native.critical());
-    }
-    private static final class Accept4 {
-        static final MethodHandle HANDLE = Native.errnoCall("accept4",
-                FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
-    }
-    private static final class Getsockname {
-        static final MethodHandle HANDLE = Native.errnoCall("getsockname", INT_INT_PTR_PTR, Native.critical());
-    }
-    private static final class Getpeername {
-        static final MethodHandle HANDLE = Native.errnoCall("getpeername", INT_INT_PTR_PTR, Native.critical());
-    }
-    private static final class Shutdown {
-        static final MethodHandle HANDLE = Native.errnoCall("shutdown", FunctionDescriptor.of(INT, INT, INT));
-    }
-    private static final class Send {
-        static final MethodHandle HANDLE = Native.errnoCall("send", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT));
-    }
-    private static final class Recv {
-        static final MethodHandle HANDLE = Native.errnoCall("recv", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT));
-    }
-    private static final class Sendto {
-        static final MethodHandle HANDLE = Native.errnoCall("sendto",
-                FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, LONG, INT));
-    }
-    private static final class Recvfrom {
-        static final MethodHandle HANDLE = Native.errnoCall("recvfrom",
-                FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, LONG, LONG));
-    }
-    private static final class Sendmsg {
-        static final MethodHandle HANDLE = Native.errnoCall("sendmsg", FunctionDescriptor.of(LONG, INT, LONG, INT));
-    }
-    private static final class Recvmsg {
-        static final MethodHandle HANDLE = Native.errnoCall("recvmsg", FunctionDescriptor.of(LONG, INT, LONG, INT));
-    }
-    private static final class Setsockopt {
-        static final MethodHandle HANDLE = Native.errnoCall("setsockopt",
-                FunctionDescriptor.of(INT, INT, INT, INT, LONG, INT), Native.critical());
-    }
-    private static final class Getsockopt {
-        static final MethodHandle HANDLE = Native.errnoCall("getsockopt",
-                FunctionDescriptor.of(INT, INT, INT, INT, LONG, LONG), Native.critical());
-    }
-
     // ---- creation ----
 
     public static int socket(int domain, int type, int protocol) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Socket.HANDLE.invokeExact(s.errno, domain, type, protocol), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_SOCKET, domain, type, protocol);
     }
 
     /** socketpair(2); the two ends go into {@code out[0]} and {@code out[1]}. */
     public static int socketpair(int domain, int type, int protocol, int[] out) {
-        Native.Scratch s = Native.scratch();
-        try {
-            int r = Native.result((int) Socketpair.HANDLE.invokeExact(s.errno, domain, type, protocol, s.mem.address()), s.errno);
-            if (r >= 0) {
-                out[0] = s.mem.get(INT, 0);
-                out[1] = s.mem.get(INT, 4);
-            }
-            return r;
-        } catch (Throwable t) {
-            throw Native.bug(t);
+        MemorySegment fds = Native.scratch().mem;
+        int r = (int) Native.syscallCritical(Abi.SYS_SOCKETPAIR, domain, type, protocol, fds.address());
+        if (r >= 0) {
+            out[0] = fds.get(INT, 0);
+            out[1] = fds.get(INT, 4);
         }
+        return r;
     }
 
     // ---- addresses ----
@@ -151,22 +81,26 @@ public final class Sockets {
     }
 
     public static int bindInet(int fd, int addr, int port) {
-        Native.Scratch s = Native.scratch();
-        return addrCall(Bind.HANDLE, s, fd, sockaddrIn(s, addr, port), Abi.SOCKADDR_IN_LENGTH);
+        long sockaddr = sockaddrIn(Native.scratch(), addr, port);
+        return (int) Native.syscall(Abi.SYS_BIND, fd, sockaddr, Abi.SOCKADDR_IN_LENGTH);
     }
 
     /** connect(2) to an IPv4 address; on a non-blocking socket expect -EINPROGRESS. */
     public static int connectInet(int fd, int addr, int port) {
-        Native.Scratch s = Native.scratch();
-        return addrCall(Connect.HANDLE, s, fd, sockaddrIn(s, addr, port), Abi.SOCKADDR_IN_LENGTH);
+        long sockaddr = sockaddrIn(Native.scratch(), addr, port);
+        return (int) Native.syscall(Abi.SYS_CONNECT, fd, sockaddr, Abi.SOCKADDR_IN_LENGTH);
     }
 
     public static int bind(int fd, UnixSockAddr addr) {
-        return addrCall(Bind.HANDLE, Native.scratch(), fd, addr.address, addr.length());
+        int r = (int) Native.syscall(Abi.SYS_BIND, fd, addr.address, addr.length());
+        Reference.reachabilityFence(addr);
+        return r;
     }
 
     public static int connect(int fd, UnixSockAddr addr) {
-        return addrCall(Connect.HANDLE, Native.scratch(), fd, addr.address, addr.length());
+        int r = (int) Native.syscall(Abi.SYS_CONNECT, fd, addr.address, addr.length());
+        Reference.reachabilityFence(addr);
+        return r;
     }
 
     /** Binds to a unix socket path or '@abstract' name (allocates; set-up use). */
@@ -178,103 +112,64 @@ public final class Sockets {
         return connect(fd, UnixSockAddr.of(path));
     }
 
-    private static int addrCall(MethodHandle h, Native.Scratch s, int fd, long sockaddr, int length) {
-        try {
-            return Native.result((int) h.invokeExact(s.errno, fd, sockaddr, length), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
-    }
-
     public static int listen(int fd, int backlog) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Listen.HANDLE.invokeExact(s.errno, fd, backlog), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_LISTEN, fd, backlog);
     }
 
     /** accept4(2) without the peer's address. Use {@link #NONBLOCK_CLOEXEC} as flags. */
     public static int accept4(int fd, int flags) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Accept4.HANDLE.invokeExact(s.errno, fd, 0L, 0L, flags), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_ACCEPT4, fd, 0, 0, flags);
     }
 
     /** accept4(2) of an AF_INET connection; the peer's address lands in {@code peer}. */
     public static int accept4(int fd, InetSockAddr peer, int flags) {
-        Native.Scratch s = Native.scratch();
         peer.prepareForResult();
-        try {
-            return Native.result((int) Accept4.HANDLE.invokeExact(s.errno, fd, peer.address,
-                    peer.address + InetSockAddr.LEN_OFFSET, flags), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        int r = (int) Native.syscall(Abi.SYS_ACCEPT4, fd, peer.address, peer.address + InetSockAddr.LEN_OFFSET, flags);
+        Reference.reachabilityFence(peer);
+        return r;
     }
 
     public static int getsockname(int fd, InetSockAddr into) {
         into.prepareForResult();
-        return nameCall(Getsockname.HANDLE, fd, into.address, into.address + InetSockAddr.LEN_OFFSET);
+        int r = (int) Native.syscallCritical(Abi.SYS_GETSOCKNAME, fd, into.address, into.address + InetSockAddr.LEN_OFFSET);
+        Reference.reachabilityFence(into);
+        return r;
     }
 
     public static int getpeername(int fd, InetSockAddr into) {
         into.prepareForResult();
-        return nameCall(Getpeername.HANDLE, fd, into.address, into.address + InetSockAddr.LEN_OFFSET);
+        int r = (int) Native.syscallCritical(Abi.SYS_GETPEERNAME, fd, into.address, into.address + InetSockAddr.LEN_OFFSET);
+        Reference.reachabilityFence(into);
+        return r;
     }
 
     public static int getsockname(int fd, UnixSockAddr into) {
         into.prepareForResult();
-        return nameCall(Getsockname.HANDLE, fd, into.address, into.address + UnixSockAddr.LEN_OFFSET);
-    }
-
-    private static int nameCall(MethodHandle h, int fd, long sockaddr, long lengthAddress) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) h.invokeExact(s.errno, fd, sockaddr, lengthAddress), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        int r = (int) Native.syscallCritical(Abi.SYS_GETSOCKNAME, fd, into.address, into.address + UnixSockAddr.LEN_OFFSET);
+        Reference.reachabilityFence(into);
+        return r;
     }
 
     /** Local port of a bound AF_INET socket, or -errno (allocation-free via scratch). */
     public static int localPort(int fd) {
-        Native.Scratch s = Native.scratch();
-        s.mem.set(INT, 16, Abi.SOCKADDR_IN_LENGTH);
-        int r = nameCall(Getsockname.HANDLE, fd, s.mem.address(), s.mem.address() + 16);
-        return r < 0 ? r : Short.toUnsignedInt(s.mem.get(Native.SHORT_BE, Abi.SIN_PORT_OFFSET));
+        MemorySegment m = Native.scratch().mem;
+        m.set(INT, 16, Abi.SOCKADDR_IN_LENGTH);
+        int r = (int) Native.syscallCritical(Abi.SYS_GETSOCKNAME, fd, m.address(), m.address() + 16);
+        return r < 0 ? r : Short.toUnsignedInt(m.get(Native.SHORT_BE, Abi.SIN_PORT_OFFSET));
     }
 
     public static int shutdown(int fd, int how) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Shutdown.HANDLE.invokeExact(s.errno, fd, how), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_SHUTDOWN, fd, how);
     }
 
     // ---- data ----
 
     public static int send(int fd, ByteBuffer buf, int offset, int length, int flags) {
-        Native.Scratch s = Native.scratch();
-        return send(s, fd, Native.address(s, buf, offset, length), length, flags);
+        return send(fd, Native.address(Native.scratch(), buf, offset, length), length, flags);
     }
 
     public static int send(int fd, long address, int length, int flags) {
-        return send(Native.scratch(), fd, address, length, flags);
-    }
-
-    private static int send(Native.Scratch s, int fd, long address, int length, int flags) {
-        try {
-            return Native.result((long) Send.HANDLE.invokeExact(s.errno, fd, address, (long) length, flags), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_SENDTO, fd, address, length, flags, 0, 0);
     }
 
     /**
@@ -282,86 +177,62 @@ public final class Sockets {
      * length even when larger than {@code length} (MSG_PEEK|MSG_TRUNC sizes the next record).
      */
     public static int recv(int fd, ByteBuffer buf, int offset, int length, int flags) {
-        Native.Scratch s = Native.scratch();
-        return recv(s, fd, Native.address(s, buf, offset, length), length, flags);
+        return recv(fd, Native.address(Native.scratch(), buf, offset, length), length, flags);
     }
 
     public static int recv(int fd, long address, int length, int flags) {
-        return recv(Native.scratch(), fd, address, length, flags);
-    }
-
-    private static int recv(Native.Scratch s, int fd, long address, int length, int flags) {
-        try {
-            return Native.result((long) Recv.HANDLE.invokeExact(s.errno, fd, address, (long) length, flags), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_RECVFROM, fd, address, length, flags, 0, 0);
     }
 
     /** sendto(2) an IPv4 destination given as numbers (no holder needed). */
     public static int sendto(int fd, ByteBuffer buf, int offset, int length, int flags, int addr, int port) {
         Native.Scratch s = Native.scratch();
         long data = Native.address(s, buf, offset, length);
-        return sendto(s, fd, data, length, flags, sockaddrIn(s, addr, port), Abi.SOCKADDR_IN_LENGTH);
+        long to = sockaddrIn(s, addr, port);
+        return (int) Native.syscall(Abi.SYS_SENDTO, fd, data, length, flags, to, Abi.SOCKADDR_IN_LENGTH);
     }
 
     public static int sendto(int fd, long address, int length, int flags, int addr, int port) {
-        Native.Scratch s = Native.scratch();
-        return sendto(s, fd, address, length, flags, sockaddrIn(s, addr, port), Abi.SOCKADDR_IN_LENGTH);
+        long to = sockaddrIn(Native.scratch(), addr, port);
+        return (int) Native.syscall(Abi.SYS_SENDTO, fd, address, length, flags, to, Abi.SOCKADDR_IN_LENGTH);
     }
 
     /** sendto(2) a unix datagram socket. */
     public static int sendto(int fd, ByteBuffer buf, int offset, int length, int flags, UnixSockAddr to) {
-        Native.Scratch s = Native.scratch();
-        return sendto(s, fd, Native.address(s, buf, offset, length), length, flags, to.address, to.length());
-    }
-
-    private static int sendto(Native.Scratch s, int fd, long data, int length, int flags, long to, int toLength) {
-        try {
-            return Native.result((long) Sendto.HANDLE.invokeExact(s.errno, fd, data, (long) length, flags, to, toLength), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        long data = Native.address(Native.scratch(), buf, offset, length);
+        int r = (int) Native.syscall(Abi.SYS_SENDTO, fd, data, length, flags, to.address, to.length());
+        Reference.reachabilityFence(to);
+        return r;
     }
 
     /** recvfrom(2); the IPv4 sender lands in {@code from}. */
     public static int recvfrom(int fd, ByteBuffer buf, int offset, int length, int flags, InetSockAddr from) {
-        Native.Scratch s = Native.scratch();
-        from.prepareForResult();
-        return recvfrom(s, fd, Native.address(s, buf, offset, length), length, flags,
-                from.address, from.address + InetSockAddr.LEN_OFFSET);
+        return recvfrom(fd, Native.address(Native.scratch(), buf, offset, length), length, flags, from);
     }
 
     public static int recvfrom(int fd, long address, int length, int flags, InetSockAddr from) {
-        Native.Scratch s = Native.scratch();
         from.prepareForResult();
-        return recvfrom(s, fd, address, length, flags, from.address, from.address + InetSockAddr.LEN_OFFSET);
+        int r = (int) Native.syscall(Abi.SYS_RECVFROM, fd, address, length, flags,
+                from.address, from.address + InetSockAddr.LEN_OFFSET);
+        Reference.reachabilityFence(from);
+        return r;
     }
 
     /** recvfrom(2) on a unix datagram socket; the sender's path lands in {@code from}. */
     public static int recvfrom(int fd, ByteBuffer buf, int offset, int length, int flags, UnixSockAddr from) {
-        Native.Scratch s = Native.scratch();
+        long data = Native.address(Native.scratch(), buf, offset, length);
         from.prepareForResult();
-        return recvfrom(s, fd, Native.address(s, buf, offset, length), length, flags,
+        int r = (int) Native.syscall(Abi.SYS_RECVFROM, fd, data, length, flags,
                 from.address, from.address + UnixSockAddr.LEN_OFFSET);
-    }
-
-    private static int recvfrom(Native.Scratch s, int fd, long data, int length, int flags, long from, long fromLength) {
-        try {
-            return Native.result((long) Recvfrom.HANDLE.invokeExact(s.errno, fd, data, (long) length, flags, from, fromLength), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        Reference.reachabilityFence(from);
+        return r;
     }
 
     /** sendmsg(2) of the holder's iovecs and descriptors. */
     public static int sendmsg(int fd, MsgHdr msg, int flags) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((long) Sendmsg.HANDLE.invokeExact(s.errno, fd, msg.prepareSend(), flags), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        int r = (int) Native.syscall(Abi.SYS_SENDMSG, fd, msg.prepareSend(), flags);
+        Reference.reachabilityFence(msg);
+        return r;
     }
 
     /**
@@ -369,45 +240,32 @@ public final class Sockets {
      * MSG_CMSG_CLOEXEC is always added so received descriptors don't leak into children.
      */
     public static int recvmsg(int fd, MsgHdr msg, int flags) {
-        Native.Scratch s = Native.scratch();
-        try {
-            int r = Native.result((long) Recvmsg.HANDLE.invokeExact(s.errno, fd, msg.prepareReceive(),
-                    flags | Abi.MSG_CMSG_CLOEXEC), s.errno);
-            if (r >= 0) msg.afterReceive();
-            return r;
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        int r = (int) Native.syscall(Abi.SYS_RECVMSG, fd, msg.prepareReceive(), flags | Abi.MSG_CMSG_CLOEXEC);
+        if (r >= 0) msg.afterReceive();
+        Reference.reachabilityFence(msg);
+        return r;
     }
 
     // ---- options ----
 
     public static int setsockopt(int fd, int level, int option, int value) {
-        Native.Scratch s = Native.scratch();
-        s.mem.set(INT, 0, value);
-        return setsockopt(s, fd, level, option, 4);
+        MemorySegment m = Native.scratch().mem;
+        m.set(INT, 0, value);
+        return setsockopt(m, fd, level, option, 4);
     }
 
-    private static int setsockopt(Native.Scratch s, int fd, int level, int option, int length) {
-        try {
-            return Native.result((int) Setsockopt.HANDLE.invokeExact(s.errno, fd, level, option, s.mem.address(), length), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+    /** setsockopt(2) of the {@code length}-byte value at the start of the scratch area {@code m}. */
+    private static int setsockopt(MemorySegment m, int fd, int level, int option, int length) {
+        return (int) Native.syscallCritical(Abi.SYS_SETSOCKOPT, fd, level, option, m.address(), length);
     }
 
     /** An int option's value (all the ones we use are >= 0), or -errno. */
     public static int getsockopt(int fd, int level, int option) {
-        Native.Scratch s = Native.scratch();
-        s.mem.set(INT, 0, 0);
-        s.mem.set(INT, 8, 4);
-        try {
-            int r = Native.result((int) Getsockopt.HANDLE.invokeExact(s.errno, fd, level, option,
-                    s.mem.address(), s.mem.address() + 8), s.errno);
-            return r < 0 ? r : s.mem.get(INT, 0);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        MemorySegment m = Native.scratch().mem;
+        m.set(INT, 0, 0);
+        m.set(INT, 8, 4);
+        int r = (int) Native.syscallCritical(Abi.SYS_GETSOCKOPT, fd, level, option, m.address(), m.address() + 8);
+        return r < 0 ? r : m.get(INT, 0);
     }
 
     /** The pending socket error (SO_ERROR), as a positive errno, 0 if none, or -errno. */
@@ -420,10 +278,10 @@ public final class Sockets {
      * (Linux: tcp_close, "disconnect on zero linger"), which is how we relay a guest's RST.
      */
     public static int setLinger(int fd, boolean on, int seconds) {
-        Native.Scratch s = Native.scratch();
-        s.mem.set(INT, 0, on ? 1 : 0);
-        s.mem.set(INT, 4, seconds);
-        return setsockopt(s, fd, SOL_SOCKET, SO_LINGER, Abi.LINGER_LENGTH);
+        MemorySegment m = Native.scratch().mem;
+        m.set(INT, 0, on ? 1 : 0);
+        m.set(INT, 4, seconds);
+        return setsockopt(m, fd, SOL_SOCKET, SO_LINGER, Abi.LINGER_LENGTH);
     }
 
     /** Bytes waiting to be read (FIONREAD / SIOCINQ), or -errno. */

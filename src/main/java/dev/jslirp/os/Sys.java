@@ -1,13 +1,9 @@
 package dev.jslirp.os;
 
 import static dev.jslirp.os.Native.INT;
-import static dev.jslirp.os.Native.LONG;
-import static dev.jslirp.os.Native.PTR;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 
 /**
@@ -15,8 +11,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Every method returns {@code >= 0} on success or {@code -errno}; none throws for an OS
  * error. read/write allocate nothing: pass a direct buffer (its address is cached per thread)
- * or a raw address from {@link #address(ByteBuffer)}. Neither is linked "critical" because
- * a caller may use them on a blocking descriptor, and a critical call blocks GC.
+ * or a raw address from {@link #address(ByteBuffer)}. Every call here is one syscall(2) by
+ * number ({@code Native.syscall}). read and write do not use the critical handle because a
+ * caller may use them on a blocking descriptor, and a critical call blocks GC.
  */
 public final class Sys {
     private Sys() {}
@@ -30,58 +27,6 @@ public final class Sys {
             POLLERR = Abi.POLLERR, POLLHUP = Abi.POLLHUP, POLLNVAL = Abi.POLLNVAL,
             POLLRDHUP = Abi.POLLRDHUP;
 
-    // One holder class per downcall: a handle is linked on its first call, not when this class is
-    // initialised (see Native, "Lazy linking").
-    private static final class Read {
-        static final MethodHandle HANDLE = Native.errnoCall("read", FunctionDescriptor.of(LONG, INT, LONG, LONG));
-    }
-    private static final class Write {
-        static final MethodHandle HANDLE = Native.errnoCall("write", FunctionDescriptor.of(LONG, INT, LONG, LONG));
-    }
-    private static final class Readv {
-        static final MethodHandle HANDLE = Native.errnoCall("readv", FunctionDescriptor.of(LONG, INT, LONG, INT));
-    }
-    private static final class Writev {
-        static final MethodHandle HANDLE = Native.errnoCall("writev", FunctionDescriptor.of(LONG, INT, LONG, INT));
-    }
-    private static final class Close {
-        static final MethodHandle HANDLE = Native.errnoCall("close", FunctionDescriptor.of(INT, INT));
-    }
-    private static final class Fcntl {
-        static final MethodHandle HANDLE = Native.errnoCall("fcntl",
-                FunctionDescriptor.of(INT, INT, INT, INT), Native.variadicFrom(2), Native.critical());
-    }
-    // Not critical: replacing newFd closes it, and closing a lingering socket can block.
-    private static final class Dup3 {
-        static final MethodHandle HANDLE = Native.errnoCall("dup3", FunctionDescriptor.of(INT, INT, INT, INT));
-    }
-    private static final class Dup2 {
-        static final MethodHandle HANDLE = Native.errnoCall("dup2", FunctionDescriptor.of(INT, INT, INT));
-    }
-    private static final class Pipe2 {
-        static final MethodHandle HANDLE = Native.errnoCall("pipe2",
-                FunctionDescriptor.of(INT, LONG, INT), Native.critical());
-    }
-    private static final class Eventfd {
-        static final MethodHandle HANDLE = Native.errnoCall("eventfd",
-                FunctionDescriptor.of(INT, INT, INT), Native.critical());
-    }
-    private static final class Poll {
-        static final MethodHandle HANDLE = Native.errnoCall("poll", FunctionDescriptor.of(INT, LONG, LONG, INT));
-    }
-    private static final class Open {
-        static final MethodHandle HANDLE = Native.errnoCall("open",
-                FunctionDescriptor.of(INT, PTR, INT, INT), Native.variadicFrom(2));
-    }
-    static final class IoctlPtr {
-        static final MethodHandle HANDLE = Native.errnoCall("ioctl",
-                FunctionDescriptor.of(INT, INT, LONG, LONG), Native.variadicFrom(2));
-    }
-    private static final class IoctlPtrCritical {
-        static final MethodHandle HANDLE = Native.errnoCall("ioctl",
-                FunctionDescriptor.of(INT, INT, LONG, LONG), Native.variadicFrom(2), Native.critical());
-    }
-
     /**
      * Native address of a direct buffer's byte 0 (not its position). Allocates a little:
      * compute it once per buffer, keep the buffer reachable while the address is used.
@@ -92,21 +37,12 @@ public final class Sys {
 
     /** read(2) into {@code buf[offset, offset+length)}. 0 = end of file. */
     public static int read(int fd, ByteBuffer buf, int offset, int length) {
-        Native.Scratch s = Native.scratch();
-        return read(s, fd, Native.address(s, buf, offset, length), length);
+        return read(fd, Native.address(Native.scratch(), buf, offset, length), length);
     }
 
     /** read(2) into raw native memory. */
     public static int read(int fd, long address, int length) {
-        return read(Native.scratch(), fd, address, length);
-    }
-
-    private static int read(Native.Scratch s, int fd, long address, int length) {
-        try {
-            return Native.result((long) Read.HANDLE.invokeExact(s.errno, fd, address, (long) length), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_READ, fd, address, length);
     }
 
     /**
@@ -114,60 +50,35 @@ public final class Sys {
      * pointer, then length, 8 bytes each). The caller fills the iovecs; nothing is allocated.
      */
     public static int readv(int fd, long iov, int count) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((long) Readv.HANDLE.invokeExact(s.errno, fd, iov, count), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_READV, fd, iov, count);
     }
 
     /** writev(2) from {@code count} iovecs at native address {@code iov}; see {@link #readv}. */
     public static int writev(int fd, long iov, int count) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((long) Writev.HANDLE.invokeExact(s.errno, fd, iov, count), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_WRITEV, fd, iov, count);
     }
 
     /** write(2) from {@code buf[offset, offset+length)}. */
     public static int write(int fd, ByteBuffer buf, int offset, int length) {
-        Native.Scratch s = Native.scratch();
-        return write(s, fd, Native.address(s, buf, offset, length), length);
+        return write(fd, Native.address(Native.scratch(), buf, offset, length), length);
     }
 
     public static int write(int fd, long address, int length) {
-        return write(Native.scratch(), fd, address, length);
-    }
-
-    private static int write(Native.Scratch s, int fd, long address, int length) {
-        try {
-            return Native.result((long) Write.HANDLE.invokeExact(s.errno, fd, address, (long) length), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_WRITE, fd, address, length);
     }
 
     /** close(2). Linux releases the descriptor even when this reports EINTR: never retry. */
     public static int close(int fd) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Close.HANDLE.invokeExact(s.errno, fd), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_CLOSE, fd);
     }
 
-    /** fcntl(2) with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC). */
+    /**
+     * fcntl(2) with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC).
+     * Not for F_GETOWN: glibc's fcntl turns that into F_GETOWN_EX, the raw syscall can
+     * return a process group as a negative number.
+     */
     public static int fcntl(int fd, int cmd, int arg) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Fcntl.HANDLE.invokeExact(s.errno, fd, cmd, arg), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_FCNTL, fd, cmd, arg);
     }
 
     /** Sets or clears O_NONBLOCK. */
@@ -209,47 +120,31 @@ public final class Sys {
 
     /** dup2(2): the new descriptor is not close-on-exec. */
     public static int dup2(int oldFd, int newFd) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Dup2.HANDLE.invokeExact(s.errno, oldFd, newFd), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_DUP2, oldFd, newFd);
     }
 
-    /** dup3(2); {@code flags} is 0 or O_CLOEXEC. */
+    /**
+     * dup3(2); {@code flags} is 0 or O_CLOEXEC. Not critical (nor is dup2): replacing newFd
+     * closes it, and closing a lingering socket can block.
+     */
     public static int dup3(int oldFd, int newFd, int flags) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Dup3.HANDLE.invokeExact(s.errno, oldFd, newFd, flags), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_DUP3, oldFd, newFd, flags);
     }
 
     /** pipe2(2): {@code out[0]} read end, {@code out[1]} write end. */
     public static int pipe2(int[] out, int flags) {
-        Native.Scratch s = Native.scratch();
-        try {
-            int r = Native.result((int) Pipe2.HANDLE.invokeExact(s.errno, s.mem.address(), flags), s.errno);
-            if (r >= 0) {
-                out[0] = s.mem.get(INT, 0);
-                out[1] = s.mem.get(INT, 4);
-            }
-            return r;
-        } catch (Throwable t) {
-            throw Native.bug(t);
+        MemorySegment fds = Native.scratch().mem;
+        int r = (int) Native.syscallCritical(Abi.SYS_PIPE2, fds.address(), flags);
+        if (r >= 0) {
+            out[0] = fds.get(INT, 0);
+            out[1] = fds.get(INT, 4);
         }
+        return r;
     }
 
-    /** eventfd(2). */
+    /** eventfd(2) (the eventfd2 syscall, which glibc's eventfd calls). */
     public static int eventfd(int initialValue, int flags) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) Eventfd.HANDLE.invokeExact(s.errno, initialValue, flags), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscallCritical(Abi.SYS_EVENTFD2, initialValue, flags);
     }
 
     /**
@@ -257,47 +152,30 @@ public final class Sys {
      * @return the revents bits, 0 on timeout, or -errno. {@code timeoutMs < 0} waits forever.
      */
     public static int poll(int fd, int events, int timeoutMs) {
-        Native.Scratch s = Native.scratch();
-        MemorySegment m = s.mem;
+        MemorySegment m = Native.scratch().mem;
         m.set(INT, 0, fd);
         m.set(Native.SHORT, 4, (short) events);
         m.set(Native.SHORT, 6, (short) 0);
-        try {
-            int r = Native.result((int) Poll.HANDLE.invokeExact(s.errno, m.address(), 1L, timeoutMs), s.errno);
-            return r <= 0 ? r : Short.toUnsignedInt(m.get(Native.SHORT, 6));
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        int r = (int) Native.syscall(Abi.SYS_POLL, m.address(), 1, timeoutMs);
+        return r <= 0 ? r : Short.toUnsignedInt(m.get(Native.SHORT, 6));
     }
 
-    /** open(2) (start-up use: allocates for the path). */
+    /** open(2), as glibc does it: openat(AT_FDCWD, ...) (start-up use: allocates for the path). */
     public static int open(String path, int flags) {
-        Native.Scratch s = Native.scratch();
         try (Arena arena = Arena.ofConfined()) {
-            return Native.result((int) Open.HANDLE.invokeExact(s.errno, arena.allocateFrom(path), flags, 0), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
+            return (int) Native.syscall(Abi.SYS_OPENAT, Abi.AT_FDCWD, arena.allocateFrom(path).address(), flags, 0);
         }
     }
 
     /** ioctl(2) whose argument is a pointer or an unsigned long value. May block: not critical. */
     static int ioctl(int fd, long request, long arg) {
-        Native.Scratch s = Native.scratch();
-        try {
-            return Native.result((int) IoctlPtr.HANDLE.invokeExact(s.errno, fd, request, arg), s.errno);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        return (int) Native.syscall(Abi.SYS_IOCTL, fd, request, arg);
     }
 
     /** An ioctl that reads an int into per-thread scratch (FIONREAD, SIOCOUTQ): value or -errno. */
     static int ioctlReadInt(int fd, long request) {
-        Native.Scratch s = Native.scratch();
-        try {
-            int r = Native.result((int) IoctlPtrCritical.HANDLE.invokeExact(s.errno, fd, request, s.mem.address()), s.errno);
-            return r < 0 ? r : s.mem.get(INT, 0);
-        } catch (Throwable t) {
-            throw Native.bug(t);
-        }
+        MemorySegment value = Native.scratch().mem;
+        int r = (int) Native.syscallCritical(Abi.SYS_IOCTL, fd, request, value.address());
+        return r < 0 ? r : value.get(INT, 0);
     }
 }

@@ -20,6 +20,13 @@
  * returns a report instead: sandboxing is best effort. A Java exception from a wrapper is
  * our bug (bad offsets: IndexOutOfBoundsException; a broken binding: AssertionError).
  *
+ * <p><b>syscall(2) by number.</b> Where glibc's function is a thin wrapper of one Linux
+ * syscall (read, write, close, fcntl, ioctl, socket calls, epoll, setns, mmap...), the
+ * binding calls libc's {@code syscall(long number, ...)} with the number from {@code Abi}:
+ * one downcall shape, linked twice (critical and not), instead of one per signature, since a
+ * young JVM spends milliseconds linking each distinct shape (see {@code Native}). posix_spawn,
+ * getpwnam, strerror and glibc's all-threads setuid/setgid/setgroups keep their own handles.
+ *
  * <p><b>errno without allocation.</b> Every downcall that can fail is linked with
  * {@code Linker.Option.captureCallState("errno")}. The segment the linker writes errno
  * into is allocated once per thread (a ThreadLocal "scratch" that also holds a few hundred
@@ -28,17 +35,18 @@
  * <p><b>The per-packet path allocates nothing.</b> read, write, send, recv, sendto,
  * recvfrom, sendmsg, recvmsg and epoll_wait take direct ByteBuffers with explicit
  * offset/length (position and limit are ignored) or raw addresses from
- * {@link dev.jslirp.os.Sys#address}. Pointer parameters of these calls are declared as
- * {@code JAVA_LONG}, so no MemorySegment is made per call; the ByteBuffer overloads find the
+ * {@link dev.jslirp.os.Sys#address}. Every argument of the syscall downcall, pointers too, is
+ * a {@code JAVA_LONG}, so no MemorySegment is made per call; the ByteBuffer overloads find the
  * address in a small per-thread cache. Addresses and peers go through reusable holders
  * ({@link dev.jslirp.os.InetSockAddr}, {@link dev.jslirp.os.UnixSockAddr},
  * {@link dev.jslirp.os.MsgHdr}, {@link dev.jslirp.os.EpollEvents}).
  * ZeroAllocationTest checks this with ThreadMXBean.
  *
  * <p><b>critical downcalls.</b> Short calls that cannot block (fcntl, epoll_ctl,
- * get/setsockopt, socket, FIONREAD...) are linked {@code critical(false)}: no thread-state
- * transition. read/write/send/recv/close/epoll_wait are not: a caller may use them on a
- * blocking descriptor, and a thread blocked inside a critical call holds up every GC.
+ * get/setsockopt, socket, FIONREAD, mmap...) go through the syscall handle linked
+ * {@code critical(false)}: no thread-state transition. read/write/send/recv/close/epoll_wait
+ * do not: a caller may use them on a blocking descriptor, and a thread blocked inside a
+ * critical call holds up every GC.
  *
  * <p><b>Threads.</b> setns, unshare, PR_SET_NO_NEW_PRIVS, PR_SET_NAME and Landlock (before
  * ABI 8) affect only the calling thread; {@link dev.jslirp.os.Namespaces#runInNetns} uses a

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Handles are linked on first call (Native, "Lazy linking"), so a misspelt symbol or a bad
- * descriptor would only show when that call is first made: link every one here, and check
- * that {@link Native#linkAll} knows every class that keeps handles (one it missed would fail
- * to load after Landlock).
+ * descriptor would only show when that call is first made: link every one here (the two
+ * syscall(2) handles and the bindings' own), and check that {@link Native#linkAll} knows every
+ * class that keeps handles (one it missed would fail to load after Landlock).
  */
 class LazyLinkingTest {
     @Test
@@ -36,7 +36,7 @@ class LazyLinkingTest {
                 holders++;
             }
         }
-        assertTrue(holders >= 60, "holders found: " + holders);
+        assertTrue(holders >= 20, "holders found: " + holders);
     }
 
     @Test
@@ -53,6 +53,6 @@ class LazyLinkingTest {
             assertTrue(known.contains(outer), outer.getSimpleName() + " keeps handles but is not in Native.BINDINGS");
             checked++;
         }
-        assertTrue(checked >= 60, "holder classes found: " + checked);
+        assertTrue(checked >= 20, "holder classes found: " + checked);
     }
 }
