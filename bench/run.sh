@@ -275,7 +275,7 @@ workload() { # workload RUN MTU BACKEND NAME
                  record "$run" "$mtu" "$b" "$w" failed_pct "$(awk -v l="$line" 'BEGIN { c = 0; e = 0
                      if (match(l, /conns=[0-9]+/)) c = substr(l, RSTART + 6, RLENGTH - 6)
                      if (match(l, /errors=[0-9]+/)) e = substr(l, RSTART + 7, RLENGTH - 7)
-                     printf "%.2f", (c + e) > 0 ? 100 * e / (c + e) : 0 }')" ;;
+                     printf "%.2f", (c + e > 0) ? 100 * e / (c + e) : 0 }')" ;;
     esac
     cost_end "$run" "$mtu" "$b" "$w"
 }
