@@ -146,4 +146,27 @@ class TcpNatLimitsTest {
         }
         for (java.nio.channels.SocketChannel c : fillers) c.close();
     }
+
+    /**
+     * A loopback connect is answered without waiting for the loop: the SYN-ACK (or the RST
+     * for a closed port) is on the link when the guest's SYN has been handled.
+     */
+    @Test
+    void aLoopbackConnectIsAnsweredWhileTheSynIsHandled() throws IOException {
+        stack(new Limits(8, 256, 16, 4, 64 * 1024, 60_000, 10_000, 20_000));
+        int port = listen(16);
+        syn(20001, port);
+        assertEquals(1, drain()[1], "SYN-ACK before any turn of the loop");
+        assertEquals(0, stack.tcp().halfOpenFlows());
+
+        int closed;
+        try (ServerSocketChannel probe = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            closed = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        syn(20002, closed);
+        int[] c = drain();
+        assertEquals(1, c[0], "RST for a refused loopback port, at once");
+        assertEquals(0, c[1]);
+        assertEquals(1, stack.tcp().activeFlows(), "only the first flow remains");
+    }
 }
