@@ -70,6 +70,7 @@ public final class FlowTable {
         nat.put("tcp_flows_opened", tcp.flowsOpened);
         nat.put("tcp_flows_refused_by_cap", tcp.flowsRefusedByCap);
         nat.put("tcp_connect_timeouts", tcp.connectTimeouts);
+        nat.put("tcp_time_wait_reclaimed", tcp.timeWaitReclaimed);
         nat.put("tcp_resets_for_unknown_flows", tcp.resetsForUnknownFlows);
         nat.put("udp_flows_opened", udp.flowsOpened);
         nat.put("udp_flows_refused_by_cap", udp.flowsRefusedByCap);
