@@ -257,8 +257,8 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         if (r == -Errno.EINPROGRESS && dev.jslirp.wire.Ipv4Address.isLoopback(targetAddr)
                 && Sys.poll(s, Sys.POLLOUT, 0) > 0) {
             // A loopback handshake completes inside connect(), which still says EINPROGRESS:
-            // take the result now instead of a trip through the loop for EPOLLOUT (a tenth
-            // of a short connection's time to a host service).
+            // take the result now instead of a turn of the loop for EPOLLOUT (one epoll_wait
+            // and epoll_ctl fewer per short connection to a host service).
             int error = Sockets.soError(s);
             r = error == 0 ? 0 : -Math.abs(error);
         }
