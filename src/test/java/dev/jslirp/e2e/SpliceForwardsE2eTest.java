@@ -170,6 +170,29 @@ class SpliceForwardsE2eTest extends E2eTestBase {
     }
 
     @Test
+    void sigtermResetsOpenSplicedConnectionsAndReleasesThePort() throws Exception {
+        int port = HostServers.closedPort();
+        Guest guest = spliced(List.of(), BackendOptions.configured().withHostForward(HostForward.tcp(port, 8080)));
+        guest.spawn("socat", "TCP4-LISTEN:8080,reuseaddr", "PIPE");
+        guest.netns().awaitListening("t", 8080, Duration.ofSeconds(10));
+        Process jslirp = guest.backend().process();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(HostServers.LOOPBACK, port), 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("open\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("open\n", new String(s.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+            new ProcessBuilder("kill", "-TERM", Long.toString(jslirp.pid())).inheritIO().start().waitFor();
+            assertTrue(jslirp.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "jslirp still running 5 s after SIGTERM");
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> s.getInputStream().read(),
+                    "the held connection is reset, not ended as if complete");
+            assertTrue(e.getMessage().contains("reset"), e.getMessage());
+        }
+        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.bind(new InetSocketAddress(HostServers.LOOPBACK, port)); // the forward's port is free again
+        }
+    }
+
+    @Test
     void runModeSplicesToo() {
         int port = HostServers.closedPort();
         List<String> cmd = List.of(JslirpBackend.launcher().toString(), "run", "--splice-forwards",
