@@ -258,6 +258,31 @@ class SplicedForwardsTest {
         assertEquals(0, splice.resets);
     }
 
+    @Test
+    void aHungUpHostWaitingForASlowGuestLeavesTheEpollSetAndStillDeliversEverything() throws Exception {
+        Pair p = connect();
+        p.guest.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+        p.guest.shutdownOutput();
+        assertEquals("", readToEof(p.client)); // the host socket's sending side is shut now
+        // More than the namespace socket's send buffer (at most tcp_wmem's maximum) and the
+        // guest's receive buffer hold, so bytes stay in the pipe; less than the whole way holds
+        // (the client's send and the host socket's receive buffers too), so the client can finish.
+        long length = tcpWmemMax() + (2 << 20);
+        Stream up = new Stream(p.client, p.guest, length, 4);
+        pollUntil(() -> {
+            up.write();
+            return up.sent == length;
+        }, "the client to hand over everything and shut down"); // then the host socket hangs up: both ways shut
+        SplicedConnection c = splice.connection(0);
+        pollUntil(() -> !c.watched(SplicedConnection.HOST), "the hung-up host socket to leave the epoll set");
+        assertTrue(c.bytesInPipeToGuest() > 0, "bytes still wait for the guest");
+        pollUntil(() -> {
+            up.read(4096);
+            return up.done() && splice.activeConnections() == 0;
+        }, "the guest to read everything and the connection to end");
+        assertArrayEquals(up.sentDigest(), up.receivedDigest());
+    }
+
     // ------------------------------------------------------------------ resets and failures
 
     @Test
@@ -386,6 +411,12 @@ class SplicedForwardsTest {
         });
         assertNotNull(e.getMessage());
         assertTrue(e.getMessage().contains("reset"), e.getMessage());
+    }
+
+    private static long tcpWmemMax() throws IOException {
+        // One line; Files.readString reads a /proc file (which reports size 0) short.
+        String[] v = java.nio.file.Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0).trim().split("\\s+");
+        return Long.parseLong(v[2]);
     }
 
     /** Sockets and pipes this process has open (the JVM may open other files lazily meanwhile). */
