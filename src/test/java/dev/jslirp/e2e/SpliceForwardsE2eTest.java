@@ -45,7 +45,8 @@ class SpliceForwardsE2eTest extends E2eTestBase {
 
     @Test
     void hundredMiBEachWayArriveWhole() {
-        int upPort = HostServers.closedPort(), downPort = HostServers.closedPort();
+        int upPort = HostServers.closedPort(), downPort;
+        do downPort = HostServers.closedPort(); while (downPort == upPort); // each closedPort() is released at once
         Path payload = tmp.resolve("payload");
         HostServers.writeBlob(payload, LENGTH, 51);
         JslirpApi api = track(new JslirpApi());
@@ -55,6 +56,8 @@ class SpliceForwardsE2eTest extends E2eTestBase {
         guest.spawn("socat", "-u", "OPEN:" + payload, "TCP4-LISTEN:8081,reuseaddr");
         guest.netns().awaitListening("t", 8080, Duration.ofSeconds(10));
         guest.netns().awaitListening("t", 8081, Duration.ofSeconds(10));
+        awaitForward(upPort);
+        awaitForward(downPort);
 
         long t0 = System.nanoTime();
         String reply = sendAndReadReply(upPort, LENGTH, 50);
@@ -101,6 +104,7 @@ class SpliceForwardsE2eTest extends E2eTestBase {
                 BackendOptions.configured().withHostForward(HostForward.tcp(port, 8080))));
         guest.spawn("socat", "TCP4-LISTEN:8080,reuseaddr,fork", PEER_ECHO);
         guest.netns().awaitListening("t", 8080, Duration.ofSeconds(10));
+        awaitForward(port);
         assertEquals(Guest.GATEWAY, readLine(port));
     }
 
@@ -122,6 +126,7 @@ class SpliceForwardsE2eTest extends E2eTestBase {
                     c.close()
                 """);
         guest.netns().awaitListening("t", 8080, Duration.ofSeconds(10));
+        awaitForward(port);
         long pid = guest.backend().process().pid();
         echo(port); // the first one links and loads what a spliced connection needs
         Await.until(() -> api.tcpFlows() == 0, Duration.ofSeconds(10), "the first connection to end");
@@ -149,6 +154,7 @@ class SpliceForwardsE2eTest extends E2eTestBase {
                 BackendOptions.configured().withHostForward(HostForward.tcp(port, 8080)));
         guest.spawn("socat", "TCP4-LISTEN:8080,reuseaddr", "PIPE");
         guest.netns().awaitListening("t", 8080, Duration.ofSeconds(10));
+        awaitForward(port);
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HostServers.LOOPBACK, port), 5000);
             s.setSoTimeout(10_000);
@@ -175,6 +181,7 @@ class SpliceForwardsE2eTest extends E2eTestBase {
         Guest guest = spliced(List.of(), BackendOptions.configured().withHostForward(HostForward.tcp(port, 8080)));
         guest.spawn("socat", "TCP4-LISTEN:8080,reuseaddr", "PIPE");
         guest.netns().awaitListening("t", 8080, Duration.ofSeconds(10));
+        awaitForward(port);
         Process jslirp = guest.backend().process();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HostServers.LOOPBACK, port), 5000);
@@ -210,6 +217,16 @@ class SpliceForwardsE2eTest extends E2eTestBase {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * The guest's tap is configured before jslirp binds the forwards' host ports, so a test
+     * that saw the guest ready waits for the port too: with ss, not a probe connection, which
+     * would use up a one-connection server in the guest.
+     */
+    private static void awaitForward(int port) {
+        Await.until(() -> !Commands.run(Duration.ofSeconds(5), List.of("ss", "-Hltn", "sport = :" + port)).stdout().isBlank(),
+                Duration.ofSeconds(15), "jslirp to listen on host port " + port);
+    }
 
     private record Received(long length, String sha256) {}
 
