@@ -11,7 +11,9 @@ import statistics
 import sys
 from collections import defaultdict
 
-BACKENDS = ["veth", "slirp4netns", "pasta", "jslirp"]
+BACKENDS = ["veth", "slirp4netns", "pasta", "jslirp", "jslirp-splice"]
+# jslirp's variants: shown next to jslirp, not divided by as peers.
+VARIANTS = {"jslirp-splice"}
 WORKLOADS = ["tcp_g2h", "tcp_h2g", "tcp_fwd", "udp", "rr", "crr1", "crr8"]
 # metric -> (label, higher is better)
 METRICS = {
@@ -92,7 +94,7 @@ def ratio(g, key_j, key_p):
 def markdown(rows, machine):
     g = group(rows)
     present = [b for b in BACKENDS if any(k[1] == b for k in g)]
-    peers = [b for b in present if b != "jslirp"]
+    peers = [b for b in present if b != "jslirp" and b not in VARIANTS]
     mtus = sorted({k[0] for k in g if k[0] != "-"}, key=int)
     out = ["# jslirp benchmark results", ""]
     out.append(f"- machine: {machine.get('cpus', '?')} CPUs, kernel {machine.get('kernel', '?')}; "

@@ -5,6 +5,9 @@
 #   bench/run.sh [--quick] [--mtu 1500,65520] [--runs 3] [--seconds 3] [--udp-rate 100M]
 #                [--backends veth,slirp4netns,pasta,jslirp] [--out FILE.md]
 #
+# Backends: veth slirp4netns pasta jslirp, and jslirp-splice (not in the default list): jslirp
+# with --splice-forwards, so its port forward splices loopback into the namespace as pasta's does.
+#
 # Workloads (each bounded; guest = the namespace, host = this machine's 127.0.0.1):
 #   tcp_g2h   iperf3 in the guest -> iperf3 server on host 127.0.0.1, reached via gateway 10.0.2.2
 #   tcp_h2g   the same with -R (host sends)
@@ -69,7 +72,7 @@ fi
 work=$(mktemp -d /tmp/jslirp-bench.XXXXXX)
 netbench="$work/netbench"
 gcc -O2 -Wall -pthread -o "$netbench" "$here/tools/netbench.c"
-if [[ ",$backends," == *,jslirp,* ]]; then
+if [[ ",$backends," == *,jslirp,* || ",$backends," == *,jslirp-splice,* ]]; then
     "$repo/jslirp" --version >/dev/null  # builds target/jslirp.jar on first use or when stale
 fi
 
@@ -174,12 +177,17 @@ setup_pasta() {
     bpid=$started
 }
 
-setup_jslirp() {
+setup_jslirp() { # setup_jslirp MTU [EXTRA OPTION...]
     local mtu=$1
-    start_bg "$repo/jslirp" --configure --mtu "$mtu" --open --dns-upstream "127.0.0.1:$nport" \
+    shift
+    start_bg "$repo/jslirp" --configure --mtu "$mtu" --open --dns-upstream "127.0.0.1:$nport" "$@" \
         --hostfwd "tcp:127.0.0.1:$fport-:$gport" --netns-type=path "/run/netns/$guest_ns" tap0
     bpid=$started
 }
+
+# jslirp whose port forward splices the host's loopback into the namespace (pasta's way);
+# only tcp_fwd takes another path than with setup_jslirp.
+setup_jslirp-splice() { setup_jslirp "$1" --splice-forwards; }
 
 setup_backend() { # setup_backend NAME MTU
     local name=$1 mtu=$2
@@ -324,7 +332,8 @@ wait_until 10 "host servers" listening "" "$nport"
 started_at=$(date +%s)
 for run in $(seq "$runs"); do
     for b in "${backend_list[@]}"; do
-        [ "$b" = veth ] && continue
+        # veth has no process; jslirp-splice starts exactly as jslirp does (no forward is used).
+        [ "$b" = veth ] || [ "$b" = jslirp-splice ] && continue
         log "run $run: $b start-up"
         startup "$run" "$b"
     done

@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " (knows " + DEMO_NAME + ")");
             int[] forwardPort = new int[1];
             Thread[] hostSide = new Thread[1];
-            int status = new NamespaceGuest(config, "eth0", false, List.of("/bin/sh", "-c", script), true).run(tap -> {
+            int status = new NamespaceGuest(config, "eth0", false, List.of("/bin/sh", "-c", script), true, false).run((tap, netnsFd) -> {
                 Stack stack = new Stack(config, tap, dev.jslirp.time.NanoClock.SYSTEM);
                 stack.bindForwards();
                 return stack;

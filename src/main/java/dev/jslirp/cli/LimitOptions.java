@@ -36,6 +36,10 @@ public final class LimitOptions {
     @Option(names = "--reassembly-buffer", paramLabel = "BYTES", description = "Fragment bytes held, all datagrams (default 1048576).")
     Integer reassemblyBufferBytes;
 
+    @Option(names = "--max-spliced", paramLabel = "N",
+            description = "With --splice-forwards: concurrent spliced connections, 6 descriptors each (default 1024).")
+    Integer maxSpliced;
+
     /** @throws IllegalArgumentException naming the bad value */
     Limits toLimits() {
         Limits d = Limits.DEFAULT;
@@ -45,7 +49,7 @@ public final class LimitOptions {
                     or(udpIdleTimeoutMs, d.udpIdleTimeoutMs()), d.icmpIdleTimeoutMs(),
                     or(tcpConnectTimeoutMs, d.tcpConnectTimeoutMs()), or(totalBufferBytes, d.totalBufferBytes()),
                     or(maxReassembly, d.maxReassemblyDatagrams()), or(reassemblyBufferBytes, d.reassemblyBufferBytes()),
-                    or(tcpKeepaliveIdleMs, d.tcpKeepaliveIdleMs()));
+                    or(tcpKeepaliveIdleMs, d.tcpKeepaliveIdleMs()), or(maxSpliced, d.maxSplicedFlows()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid limit: " + e.getMessage(), e);
         }

@@ -35,12 +35,28 @@ final class NamespaceGuest {
     private final boolean configureAddress;
     private final List<String> command;
     private final boolean offloads;
+    private final boolean guestNetnsWanted;
+
+    /** Builds the stack around the guest's tap. */
+    @FunctionalInterface
+    interface StackFactory {
+        /**
+         * @param guestNetnsFd an open descriptor of the guest's network namespace if it was
+         *     asked for (closed once this returns), else -1
+         */
+        Stack build(TapLink tap, int guestNetnsFd);
+    }
 
     /**
      * @param configureAddress assign the guest address and default route (as a DHCP client
      *     would); false leaves the tap up but unnumbered, for a DHCP client in the command
+     * @param guestNetnsWanted hand the stack factory a descriptor of the guest's network
+     *     namespace (--splice-forwards; root only: rootless, the namespace belongs to a user
+     *     namespace jslirp cannot enter)
      */
-    NamespaceGuest(Config config, String tapName, boolean configureAddress, List<String> command, boolean offloads) {
+    NamespaceGuest(Config config, String tapName, boolean configureAddress, List<String> command, boolean offloads,
+                   boolean guestNetnsWanted) {
+        this.guestNetnsWanted = guestNetnsWanted;
         this.offloads = offloads;
         this.config = config;
         this.tapName = tapName;
@@ -54,7 +70,7 @@ final class NamespaceGuest {
      * @param stackFactory builds the stack around the tap (binding forwards; may throw StartupException)
      * @param onServing called with the stack once forwards are bound, before the command starts
      */
-    int run(java.util.function.Function<TapLink, Stack> stackFactory, Consumer<Stack> onServing) {
+    int run(StackFactory stackFactory, Consumer<Stack> onServing) {
         Path resolv = writeResolvConf(config);
         try {
             return run(resolv, stackFactory, onServing);
@@ -67,12 +83,17 @@ final class NamespaceGuest {
         }
     }
 
-    private int run(Path resolv, java.util.function.Function<TapLink, Stack> stackFactory, Consumer<Stack> onServing) {
+    private int run(Path resolv, StackFactory stackFactory, Consumer<Stack> onServing) {
         CompletableFuture<TapLink> tapLink = new CompletableFuture<>();
         CompletableFuture<Stack> ready = new CompletableFuture<>();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         boolean rootless = Privileges.geteuid() != 0;
+        if (rootless && guestNetnsWanted) {
+            throw new IllegalArgumentException("--splice-forwards needs root in run mode: without it the guest's namespace "
+                    + "belongs to a user namespace jslirp cannot enter");
+        }
         int guestAddr = configureAddress ? config.guestAddr() : 0;
+        int[] guestNetns = {-1};
         Thread.ofPlatform().name("jslirp-guest").daemon().start(() -> {
             RootlessGuest.Started held = null;
             try {
@@ -82,9 +103,16 @@ final class NamespaceGuest {
                 } else {
                     int r = Namespaces.unshare(Namespaces.CLONE_NEWNET);
                     if (r < 0) throw new NativeException("unshare(CLONE_NEWNET)", -r);
+                    // This thread's namespace is the guest's now; the descriptor is published
+                    // to the main thread by the future's completion.
+                    if (guestNetnsWanted) guestNetns[0] = Namespaces.open("/proc/thread-self/ns/net");
                     tapLink.complete(GuestTap.create(tapName, config, guestAddr, offloads));
                 }
             } catch (RuntimeException e) {
+                if (guestNetns[0] >= 0) {
+                    dev.jslirp.os.Sys.close(guestNetns[0]);
+                    guestNetns[0] = -1;
+                }
                 if (held != null) {
                     Spawn.kill(held.pid(), Spawn.SIGKILL);
                     Spawn.waitpid(held.pid(), 0);
@@ -117,7 +145,12 @@ final class NamespaceGuest {
             if (e.getCause() instanceof StartupException s) throw s;
             throw new StartupException("cannot create the guest namespace: " + e.getCause().getMessage(), Main.EXIT_FAILURE, e);
         }
-        Stack stack = stackFactory.apply(tap);
+        Stack stack;
+        try {
+            stack = stackFactory.build(tap, guestNetns[0]);
+        } finally {
+            if (guestNetns[0] >= 0) dev.jslirp.os.Sys.close(guestNetns[0]);
+        }
         String what = String.join(" ", command);
         if (what.length() > 60) what = what.substring(0, 57) + "...";
         int served = Serve.run(stack, "tap " + tapName + " of '" + what.replace('\n', ' ') + "'", s -> {

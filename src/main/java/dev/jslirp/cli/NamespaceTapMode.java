@@ -4,6 +4,7 @@ import dev.jslirp.config.Config;
 import dev.jslirp.link.TapLink;
 import dev.jslirp.os.Namespaces;
 import dev.jslirp.os.NativeException;
+import dev.jslirp.splice.NamespaceSockets;
 import dev.jslirp.time.NanoClock;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -70,8 +71,26 @@ final class NamespaceTapMode {
         } catch (NativeException e) {
             throw new StartupException("cannot create tap " + tapName + " in " + nsPath + ": " + e.getMessage(), Main.EXIT_FAILURE, e);
         }
-        Stack stack = operators.stack(config, tap, !slirp.disableDns, compat::configure);
+        Stack stack = operators.stack(config, tap, !slirp.disableDns, s -> {
+            compat.configure(s);
+            if (options.spliceForwards) s.spliceForwards(namespaceSockets(nsPath));
+        });
         compat.beforeRun(stack);
         return Serve.run(stack, "tap " + tapName + " in " + nsPath);
+    }
+
+    /** The socket pool for --splice-forwards, its thread in the namespace at {@code nsPath}. */
+    private static NamespaceSockets namespaceSockets(String nsPath) {
+        int fd;
+        try {
+            fd = Namespaces.open(nsPath);
+        } catch (NativeException e) {
+            throw new IllegalStateException("--splice-forwards: " + e.getMessage(), e);
+        }
+        try {
+            return NamespaceSockets.start(fd);
+        } finally {
+            dev.jslirp.os.Sys.close(fd);
+        }
     }
 }

@@ -42,6 +42,12 @@ public final class NetworkOptions {
     @Option(names = "--no-offload", description = "Tap modes: no virtio-net header, so no checksum offload or TSO between guest and jslirp.")
     boolean noOffload;
 
+    @Option(names = "--splice-forwards",
+            description = "Namespace modes: a TCP forward's connection from the host's loopback is spliced to a socket inside the "
+                    + "namespace (splice(2), as pasta does) instead of crossing the tap; the guest then sees it come from its own "
+                    + "address, not from the gateway.")
+    boolean spliceForwards;
+
     @Option(names = "--allow", paramLabel = "RULE",
             description = "Egress allow-list: only matching outside destinations are reached (implies open; DNS always passes). "
                     + "RULE is PROTO:TARGET[:PORTS], PROTO tcp|udp|icmp|any, TARGET ADDR, CIDR or name=NAME, e.g. "

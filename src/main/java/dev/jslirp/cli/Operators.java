@@ -77,11 +77,12 @@ final class Operators {
         stack.tcp().observer(audit);
         stack.udp().observer(audit);
         stack.icmp().observer(audit);
+        if (stack.spliced() != null) stack.spliced().observer(audit);
         DnsSnooper snooper = new DnsSnooper(policy);
         stack.udp().upstreamDnsTap((addr, port, buf, offset, length, nowNs) -> snooper.onAnswer(buf, offset, length, nowNs));
         if (policy.enabled()) LOG.log(Level.INFO, "egress allow-list: " + policy.rules());
 
-        FlowTable table = new FlowTable(stack.tcp(), stack.udp(), stack.icmp(), stack.counters());
+        FlowTable table = new FlowTable(stack.tcp(), stack.udp(), stack.icmp(), stack.counters(), stack.spliced());
         if (options.apiSocket != null) {
             ForwardRegistry forwards = new ForwardRegistry(stack.config(), stack.tcp(), stack.udp());
             forwards.registerStartupForwards();

@@ -37,6 +37,10 @@ final class QemuMode {
         int chosen = (qemu.socket != null ? 1 : 0) + (qemu.socketConnect != null ? 1 : 0) + (qemu.dgram != null ? 1 : 0);
         if (chosen != 1) throw new IllegalArgumentException("--socket, --socket-connect and --dgram exclude each other");
         if (qemu.oneOff && qemu.socket == null) throw new IllegalArgumentException("--one-off goes with --socket");
+        if (network.spliceForwards) {
+            throw new IllegalArgumentException("--splice-forwards is for the namespace modes (run, PID|PATH TAPNAME): "
+                    + "a VM has no network namespace to splice into");
+        }
         Config config = network.toConfig(false, null);
         int maxFrameLength = config.mtu() + ETHERNET_HEADER_LENGTH;
         Link link;

@@ -57,7 +57,7 @@ final class QuickArgs {
             if (!name.equals("--hostfwd") && !seen.add(name)) return null;
             boolean flag = switch (name) {
                 case "--open", "--restricted", "--configure", "--disable-host-loopback", "--no-offload",
-                        "--disable-dns", "--enable-sandbox", "--enable-seccomp" -> true;
+                        "--disable-dns", "--enable-sandbox", "--enable-seccomp", "--splice-forwards" -> true;
                 default -> false;
             };
             if (flag) {
@@ -69,6 +69,7 @@ final class QuickArgs {
                     case "--disable-host-loopback" -> n.disableHostLoopback = true;
                     case "--no-offload" -> n.noOffload = true;
                     case "--disable-dns" -> s.disableDns = true;
+                    case "--splice-forwards" -> n.spliceForwards = true;
                     case "--enable-sandbox" -> s.enableSandbox = true;
                     default -> s.enableSeccomp = true;
                 }

@@ -40,7 +40,9 @@ final class RunCommand implements Callable<Integer> {
         Main.rejectOptionsBeforeSubcommand(parent, "run");
         Config config = network.toConfig(false, null);
         Operators operators = new Operators(operatorOptions, network.allowRules());
-        return new NamespaceGuest(config, tapName, !noConfigure, command, !network.noOffload)
-                .run(tap -> operators.stack(config, tap, true, stack -> { }), stack -> { });
+        return new NamespaceGuest(config, tapName, !noConfigure, command, !network.noOffload, network.spliceForwards)
+                .run((tap, guestNetnsFd) -> operators.stack(config, tap, true, stack -> {
+                    if (guestNetnsFd >= 0) stack.spliceForwards(dev.jslirp.splice.NamespaceSockets.start(guestNetnsFd));
+                }), stack -> { });
     }
 }

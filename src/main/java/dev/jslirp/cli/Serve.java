@@ -51,7 +51,8 @@ final class Serve {
             }
         }, "jslirp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.log(Level.INFO, "serving " + linkDescription + ": " + NetworkOptions.describe(stack.config()));
+        LOG.log(Level.INFO, "serving " + linkDescription + ": " + NetworkOptions.describe(stack.config())
+                + (stack.spliced() != null ? ", TCP forwards from loopback spliced into the namespace" : ""));
         try {
             onServing.accept(stack);
             stack.run();

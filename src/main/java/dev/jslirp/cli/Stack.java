@@ -12,6 +12,8 @@ import dev.jslirp.iface.Ipv4Reassembler;
 import dev.jslirp.link.Link;
 import dev.jslirp.service.DhcpService;
 import dev.jslirp.service.DnsService;
+import dev.jslirp.splice.SocketSource;
+import dev.jslirp.splice.SplicedForwards;
 import dev.jslirp.tcp.TcpNat;
 import dev.jslirp.time.NanoClock;
 import dev.jslirp.udp.UdpNat;
@@ -41,6 +43,7 @@ public final class Stack implements AutoCloseable {
     private final Forwarding forwarding;
     private final java.util.List<Runnable> beforeRun = new java.util.ArrayList<>();
     private final java.util.List<AutoCloseable> closeWith = new java.util.ArrayList<>();
+    private SplicedForwards spliced;
     private volatile boolean linkClosed;
     private boolean forwardsBound;
 
@@ -82,6 +85,22 @@ public final class Stack implements AutoCloseable {
         tcp.bindForwards();
         udp.bindForwards();
     }
+
+    /**
+     * {@code --splice-forwards}: TCP forwards' connections from the host's loopback are spliced
+     * to sockets from {@code namespaceSockets} (made in the guest's namespace), which the stack
+     * owns from now on. Before {@link #run}; the namespace modes only.
+     */
+    public void spliceForwards(SocketSource namespaceSockets) {
+        if (spliced != null) throw new IllegalStateException("forwards are already spliced");
+        spliced = new SplicedForwards(loop, namespaceSockets, config.limits().maxSplicedFlows(),
+                config.limits().tcpConnectTimeoutMs() * 1_000_000L, SplicedForwards.PIPE_BYTES);
+        tcp.handoff(spliced);
+        loop.addTimed(spliced);
+    }
+
+    /** The spliced forwards, or null without {@code --splice-forwards}. */
+    public SplicedForwards spliced() { return spliced; }
 
     public EventLoop loop() { return loop; }
 
@@ -156,6 +175,10 @@ public final class Stack implements AutoCloseable {
         }
         tcp.abortAll(nowNs);
         tcp.closeListeners();
+        if (spliced != null) {
+            spliced.abortAll(nowNs);
+            spliced.close();
+        }
         udp.closeAll();
         udp.closeListeners();
         icmp.closeAll();

@@ -18,12 +18,16 @@ package dev.jslirp.config;
  *     first 16 KiB each way is always granted; see {@code tcp.BufferBudget})
  * @param maxReassemblyDatagrams IPv4 datagrams being reassembled at once
  * @param reassemblyBufferBytes bytes of fragments held for reassembly, all datagrams together
+ * @param maxSplicedFlows concurrent spliced forward connections ({@code --splice-forwards}); a
+ *     cap of their own, as each holds six descriptors (two sockets, two pipes) where a TCP
+ *     flow holds one
  */
 public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int maxIcmpFlows,
                      int tcpBufferBytes, long udpIdleTimeoutMs, long icmpIdleTimeoutMs, long tcpConnectTimeoutMs,
                      long totalBufferBytes, int maxReassemblyDatagrams, int reassemblyBufferBytes,
-                     long tcpKeepaliveIdleMs) {
+                     long tcpKeepaliveIdleMs, int maxSplicedFlows) {
     public static final long DEFAULT_TCP_KEEPALIVE_IDLE_MS = 300_000;
+    public static final int DEFAULT_MAX_SPLICED_FLOWS = 1024;
     public static final long DEFAULT_TOTAL_BUFFER_BYTES = 64L << 20;
     public static final int DEFAULT_REASSEMBLY_DATAGRAMS = 64;
     public static final int DEFAULT_REASSEMBLY_BUFFER_BYTES = 1 << 20;
@@ -36,7 +40,16 @@ public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int m
                 tcpConnectTimeoutMs, DEFAULT_TOTAL_BUFFER_BYTES, DEFAULT_REASSEMBLY_DATAGRAMS, DEFAULT_REASSEMBLY_BUFFER_BYTES);
     }
 
-    /** All but the keep-alive, which takes its default. */
+    /** All but the spliced connections' cap, which takes its default. */
+    public Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int maxIcmpFlows,
+                  int tcpBufferBytes, long udpIdleTimeoutMs, long icmpIdleTimeoutMs, long tcpConnectTimeoutMs,
+                  long totalBufferBytes, int maxReassemblyDatagrams, int reassemblyBufferBytes, long tcpKeepaliveIdleMs) {
+        this(maxTcpFlows, maxHalfOpenTcp, maxUdpFlows, maxIcmpFlows, tcpBufferBytes, udpIdleTimeoutMs, icmpIdleTimeoutMs,
+                tcpConnectTimeoutMs, totalBufferBytes, maxReassemblyDatagrams, reassemblyBufferBytes, tcpKeepaliveIdleMs,
+                DEFAULT_MAX_SPLICED_FLOWS);
+    }
+
+    /** All but the keep-alive and the spliced connections' cap, which take their defaults. */
     public Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int maxIcmpFlows,
                   int tcpBufferBytes, long udpIdleTimeoutMs, long icmpIdleTimeoutMs, long tcpConnectTimeoutMs,
                   long totalBufferBytes, int maxReassemblyDatagrams, int reassemblyBufferBytes) {
@@ -55,5 +68,6 @@ public record Limits(int maxTcpFlows, int maxHalfOpenTcp, int maxUdpFlows, int m
         if (reassemblyBufferBytes < 2048) throw new IllegalArgumentException("reassemblyBufferBytes must be at least 2048");
         if (udpIdleTimeoutMs < 1 || icmpIdleTimeoutMs < 1 || tcpConnectTimeoutMs < 1) throw new IllegalArgumentException("timeouts must be positive");
         if (tcpKeepaliveIdleMs < 0) throw new IllegalArgumentException("tcpKeepaliveIdleMs must not be negative (0: off)");
+        if (maxSplicedFlows < 1 || maxSplicedFlows > 1 << 20) throw new IllegalArgumentException("maxSplicedFlows out of range: " + maxSplicedFlows);
     }
 }

@@ -57,6 +57,17 @@ public final class AuditLog implements FlowObserver, AutoCloseable {
         write(line);
     }
 
+    /** As {@link #opened}, inbound, with {@code "path":"splice"}: the bytes do not cross the tap. */
+    @Override
+    public void openedSpliced(int guestAddr, int guestPort, int peerAddr, int peerPort, long nowNs) {
+        if (out == null) return;
+        Map<String, Object> line = base("open", dev.jslirp.wire.Ipv4Packet.PROTOCOL_TCP, guestAddr, guestPort, peerAddr, peerPort);
+        line.put("direction", "inbound");
+        line.put("path", "splice");
+        line.put("verdict", "allow");
+        write(line);
+    }
+
     @Override
     public void denied(int protocol, int guestAddr, int guestPort, int peerAddr, int peerPort, String reason, long nowNs) {
         Map<String, Object> line = base("deny", protocol, guestAddr, guestPort, peerAddr, peerPort);

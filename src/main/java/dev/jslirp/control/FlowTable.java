@@ -2,6 +2,7 @@ package dev.jslirp.control;
 
 import dev.jslirp.icmp.IcmpRelay;
 import dev.jslirp.iface.Counters;
+import dev.jslirp.splice.SplicedForwards;
 import dev.jslirp.tcp.TcpNat;
 import dev.jslirp.udp.UdpNat;
 import dev.jslirp.wire.Ipv4Address;
@@ -22,12 +23,20 @@ public final class FlowTable {
     private final UdpNat udp;
     private final IcmpRelay icmp;
     private final Counters counters;
+    /** Null without --splice-forwards. */
+    private final SplicedForwards spliced;
 
     public FlowTable(TcpNat tcp, UdpNat udp, IcmpRelay icmp, Counters counters) {
+        this(tcp, udp, icmp, counters, null);
+    }
+
+    /** @param spliced the spliced forwards, listed as TCP flows in state SPLICED (or CONNECTING); null if none */
+    public FlowTable(TcpNat tcp, UdpNat udp, IcmpRelay icmp, Counters counters, SplicedForwards spliced) {
         this.tcp = tcp;
         this.udp = udp;
         this.icmp = icmp;
         this.counters = counters;
+        this.spliced = spliced;
     }
 
     /** Every live flow: proto, guest, peer, host, direction, state, bytes each way, age. */
@@ -47,6 +56,7 @@ public final class FlowTable {
             out.add(f);
         };
         tcp.forEachFlow(v);
+        if (spliced != null) spliced.forEachFlow(v);
         udp.forEachFlow(v);
         icmp.forEachFlow(v);
         return out;
@@ -59,6 +69,7 @@ public final class FlowTable {
         Map<String, Integer> tcpStates = new TreeMap<>();
         int[] udpFlows = {0}, icmpFlows = {0};
         tcp.forEachFlow((p, ga, gp, pa, pp, ha, hp, in, state, f, t, o) -> tcpStates.merge(state, 1, Integer::sum));
+        if (spliced != null) spliced.forEachFlow((p, ga, gp, pa, pp, ha, hp, in, state, f, t, o) -> tcpStates.merge(state, 1, Integer::sum));
         udp.forEachFlow((p, ga, gp, pa, pp, ha, hp, in, state, f, t, o) -> udpFlows[0]++);
         icmp.forEachFlow((p, ga, gp, pa, pp, ha, hp, in, state, f, t, o) -> icmpFlows[0]++);
         Map<String, Object> flows = new LinkedHashMap<>();
@@ -72,6 +83,12 @@ public final class FlowTable {
         nat.put("tcp_connect_timeouts", tcp.connectTimeouts);
         nat.put("tcp_time_wait_reclaimed", tcp.timeWaitReclaimed);
         nat.put("tcp_resets_for_unknown_flows", tcp.resetsForUnknownFlows);
+        if (spliced != null) {
+            nat.put("tcp_spliced_opened", spliced.opened);
+            nat.put("tcp_spliced_connect_failures", spliced.connectFailures);
+            nat.put("tcp_spliced_refused_by_cap", spliced.refusedByCap);
+            nat.put("tcp_spliced_resets", spliced.resets);
+        }
         nat.put("udp_flows_opened", udp.flowsOpened);
         nat.put("udp_flows_refused_by_cap", udp.flowsRefusedByCap);
         nat.put("udp_host_send_errors", udp.hostSendErrors);

@@ -12,6 +12,15 @@ public interface FlowObserver {
 
     void opened(int protocol, int guestAddr, int guestPort, int peerAddr, int peerPort, boolean inbound, long nowNs);
 
+    /**
+     * A TCP forward's connection spliced into the guest's namespace ({@code --splice-forwards}):
+     * {@code peer} is the namespace socket's own address, the one the guest's server sees. Its
+     * close is reported through {@link #closed}. By default an inbound {@link #opened}.
+     */
+    default void openedSpliced(int guestAddr, int guestPort, int peerAddr, int peerPort, long nowNs) {
+        opened(dev.jslirp.wire.Ipv4Packet.PROTOCOL_TCP, guestAddr, guestPort, peerAddr, peerPort, true, nowNs);
+    }
+
     void denied(int protocol, int guestAddr, int guestPort, int peerAddr, int peerPort, String reason, long nowNs);
 
     void closed(int protocol, int guestAddr, int guestPort, int peerAddr, int peerPort,

@@ -13,6 +13,8 @@ public final class Kinds {
     public static final int EXIT_FD = 7;
     /** The API socket's listener (index 0) and its connections (index = connection slot). */
     public static final int API_LISTENER = 8, API_CLIENT = 9;
+    /** A spliced forward's socket (host or namespace side); the index says which connection and side. */
+    public static final int SPLICE = 10;
 
     private Kinds() {}
 }

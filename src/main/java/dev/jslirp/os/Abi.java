@@ -28,6 +28,10 @@ final class Abi {
     static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
             F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;
     static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000, EFD_SEMAPHORE = 1;
+    // pipe capacity (linux/fcntl.h: F_LINUX_SPECIFIC_BASE 1024 + 7, + 8)
+    static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+    // splice (linux/splice.h)
+    static final int SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4;
 
     // poll (asm-generic/poll.h)
     static final int POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10,
@@ -140,7 +144,7 @@ final class Abi {
             SYS_SENDMSG = 46, SYS_RECVMSG = 47, SYS_SHUTDOWN = 48, SYS_BIND = 49,
             SYS_LISTEN = 50, SYS_GETSOCKNAME = 51, SYS_GETPEERNAME = 52, SYS_SOCKETPAIR = 53,
             SYS_SETSOCKOPT = 54, SYS_GETSOCKOPT = 55, SYS_FCNTL = 72, SYS_EPOLL_WAIT = 232,
-            SYS_EPOLL_CTL = 233, SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_ACCEPT4 = 288,
+            SYS_EPOLL_CTL = 233, SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_SPLICE = 275, SYS_ACCEPT4 = 288,
             SYS_EVENTFD2 = 290, SYS_EPOLL_CREATE1 = 291, SYS_DUP3 = 292, SYS_PIPE2 = 293,
             SYS_SETNS = 308;
     static final long SYS_GETPID = 39, SYS_GETUID = 102, SYS_GETGID = 104, SYS_GETEUID = 107,

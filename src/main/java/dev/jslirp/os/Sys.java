@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
- * File-descriptor basics: read, write, close, fcntl, dup, pipes, eventfd, poll.
+ * File-descriptor basics: read, write, close, fcntl, dup, pipes, splice, eventfd, poll.
  *
  * <p>Every method returns {@code >= 0} on success or {@code -errno}; none throws for an OS
  * error. read/write allocate nothing: pass a direct buffer (its address is cached per thread)
@@ -23,6 +23,8 @@ public final class Sys {
             O_PATH = Abi.O_PATH;
     public static final int EFD_NONBLOCK = Abi.EFD_NONBLOCK, EFD_CLOEXEC = Abi.EFD_CLOEXEC,
             EFD_SEMAPHORE = Abi.EFD_SEMAPHORE;
+    public static final int SPLICE_F_MOVE = Abi.SPLICE_F_MOVE, SPLICE_F_NONBLOCK = Abi.SPLICE_F_NONBLOCK,
+            SPLICE_F_MORE = Abi.SPLICE_F_MORE;
     public static final int POLLIN = Abi.POLLIN, POLLPRI = Abi.POLLPRI, POLLOUT = Abi.POLLOUT,
             POLLERR = Abi.POLLERR, POLLHUP = Abi.POLLHUP, POLLNVAL = Abi.POLLNVAL,
             POLLRDHUP = Abi.POLLRDHUP;
@@ -140,6 +142,40 @@ public final class Sys {
             out[1] = fds.get(INT, 4);
         }
         return r;
+    }
+
+    /**
+     * F_SETPIPE_SZ: the pipe's capacity becomes at least {@code bytes} (the kernel rounds up to a
+     * power of two pages). @return the capacity now, or -errno: EPERM above
+     * /proc/sys/fs/pipe-max-size without CAP_SYS_RESOURCE, EBUSY below what the pipe holds.
+     */
+    public static int setPipeSize(int pipeFd, int bytes) {
+        return fcntl(pipeFd, Abi.F_SETPIPE_SZ, bytes);
+    }
+
+    /** F_GETPIPE_SZ: the pipe's capacity in bytes, or -errno. */
+    public static int pipeSize(int pipeFd) {
+        return fcntl(pipeFd, Abi.F_GETPIPE_SZ, 0);
+    }
+
+    /**
+     * splice(2) of up to {@code length} bytes from {@code fdIn} to {@code fdOut}, one of them a
+     * pipe, at their current positions (no offsets: sockets and pipes have none). The bytes move
+     * inside the kernel, page references rather than copies where it can, never through our
+     * memory.
+     *
+     * <p>Returns the bytes moved, 0 at the end of {@code fdIn}'s input (a socket's peer shut
+     * down, a pipe's writers gone), or -errno: -EAGAIN when nothing can move now (with
+     * SPLICE_F_NONBLOCK; from a socket into an empty pipe that means the socket has nothing).
+     *
+     * <p>The non-critical handle, although with SPLICE_F_NONBLOCK on non-blocking descriptors
+     * the call never waits for data or room: one call may move a pipe's worth (a MiB), and
+     * moving it into a loopback socket runs the receiver's TCP input within this call, which
+     * takes hundreds of microseconds. A critical call would keep a safepoint (a GC) waiting
+     * that long to save a thread-state transition of some nanoseconds.
+     */
+    public static int splice(int fdIn, int fdOut, int length, int flags) {
+        return (int) Native.syscall(Abi.SYS_SPLICE, fdIn, 0, fdOut, 0, length, flags);
     }
 
     /** eventfd(2) (the eventfd2 syscall, which glibc's eventfd calls). */

@@ -66,6 +66,8 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     private final long[] openedNs;
     private final boolean[] inbound;
     private FlowObserver observer = FlowObserver.NONE;
+    /** Offered every connection a forward accepts before the TCP engine opens it (spliced forwards); null: none. */
+    private ForwardHandoff handoff;
     private int outboundAddr;
     private final ByteBuffer scratch;
     private final TcpSegment seg = new TcpSegment();
@@ -147,6 +149,9 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
 
     /** Told of every flow opened, refused and closed (audit log); {@link FlowObserver#NONE} by default. */
     public void observer(FlowObserver o) { observer = o; }
+
+    /** Offers connections accepted on forwards to {@code h} first (see {@link ForwardHandoff}); null: no one. */
+    public void handoff(ForwardHandoff h) { handoff = h; }
 
     /** Binds outbound host sockets to this address first (slirp4netns --outbound-addr); 0 = the kernel chooses. */
     public void outboundAddr(int addr) { outboundAddr = addr; }
@@ -354,8 +359,11 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         for (int i = 0; i < ACCEPT_BATCH; i++) {
             int s = Sockets.accept4(listeners.fd(index), acceptedPeer, Sockets.NONBLOCK_CLOEXEC);
             if (s < 0) return;
-            int flow = acquireFlow();
             int gAddr = config.guestAddrOf(rule);
+            if (handoff != null && handoff.take(s, acceptedPeer.addr(), acceptedPeer.port(), gAddr, rule.guestPort(), nowNs)) {
+                continue;
+            }
+            int flow = acquireFlow();
             int pPort = flow < 0 ? -1 : inboundPorts.choose(table, Ipv4Packet.PROTOCOL_TCP, gAddr, rule.guestPort(), config.gateway(), acceptedPeer.port());
             if (pPort < 0) {
                 if (flow >= 0) pool.release(flow);

@@ -73,4 +73,11 @@ class MainTest {
         assertEquals(Main.EXIT_USAGE, o.status());
         assertTrue(o.err().contains("not a PID: '12ab'"), o.err());
     }
+
+    @Test
+    void spliceForwardsIsRefusedForAVm() {
+        Outcome o = run("--socket", "/tmp/jslirp-main-test-never-bound.sock", "--splice-forwards", "--dns-upstream", "127.0.0.1");
+        assertEquals(Main.EXIT_USAGE, o.status());
+        assertTrue(o.err().contains("--splice-forwards is for the namespace modes"), o.err());
+    }
 }

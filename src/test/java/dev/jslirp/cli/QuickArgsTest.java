@@ -21,6 +21,7 @@ class QuickArgsTest {
             "-c -m 1500 --hostfwd=tcp::8080-:80 --hostfwd udp::53-:53 1234 tap0",
             "--disable-host-loopback --mtu=65520 --enable-sandbox --enable-seccomp -c -e 3 -r 4 --netns-type=path /run/user/1000/netns/n tap0",
             "--restricted --no-offload --disable-dns 1 eth0",
+            "--configure --splice-forwards --hostfwd tcp:127.0.0.1:40002-:5201 --netns-type=path /run/netns/jb1-g tap0",
             "1 tap0",
     })
     void sameFieldsAsPicocli(String line) throws Exception {
