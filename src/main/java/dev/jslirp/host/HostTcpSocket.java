@@ -11,6 +11,12 @@ import java.nio.ByteBuffer;
  * A non-blocking host TCP socket as the TCP engine's {@link HostStream}, registered in the
  * event loop under (kind, flow index). One object per flow slot, reused across flows.
  *
+ * <p>The epoll index is a token: the slot and a generation that changes with every descriptor
+ * the slot gets ({@link #attach}). One epoll_wait can return an event of a socket that an
+ * earlier event of the same batch closed, and by then the slot may hold the next flow; the
+ * token tells the two apart ({@link #isCurrent}), so such an event does not reach the new
+ * flow (a stale EPOLLOUT would make a connect that is still in progress look finished).
+ *
  * <p>Interest is kept in sync with what the engine asks for. With no interest at all the
  * descriptor leaves the epoll set: epoll reports hang-up and error regardless of interest,
  * and a half-closed socket the engine is not reading would otherwise wake the loop forever.
@@ -18,11 +24,18 @@ import java.nio.ByteBuffer;
 public final class HostTcpSocket implements HostStream {
     private final EventLoop loop;
     private final int kind;
+    /** Slot bits of a token: flow indexes are below 2^20 ({@code Limits} caps flows there). */
+    public static final int SLOT_BITS = 20;
+    private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+    private static final int GENERATION_MASK = (1 << (32 - SLOT_BITS)) - 1;
+
     private final int index;
+    private int generation;
     private int fd = -1;
     private boolean readWanted, writeWanted, registered;
 
     public HostTcpSocket(EventLoop loop, int kind, int index) {
+        if ((index & ~SLOT_MASK) != 0) throw new IllegalArgumentException("slot out of range: " + index);
         this.loop = loop;
         this.kind = kind;
         this.index = index;
@@ -31,10 +44,20 @@ public final class HostTcpSocket implements HostStream {
     /** Takes ownership of {@code fd} (already non-blocking); no interest yet. */
     public void attach(int fd) {
         this.fd = fd;
+        generation = (generation + 1) & GENERATION_MASK;
         readWanted = writeWanted = registered = false;
     }
 
     public int fd() { return fd; }
+
+    /** The epoll index of this socket's current descriptor. */
+    public int token() { return generation << SLOT_BITS | index; }
+
+    /** The slot an epoll index names. */
+    public static int slotOf(int token) { return token & SLOT_MASK; }
+
+    /** Whether an event with this epoll index is about the descriptor the slot holds now. */
+    public boolean isCurrent(int token) { return fd >= 0 && token == token(); }
 
     public boolean isOpen() { return fd >= 0; }
 
@@ -110,9 +133,9 @@ public final class HostTcpSocket implements HostStream {
                 registered = false;
             }
         } else if (registered) {
-            loop.modify(fd, interest, kind, index);
+            loop.modify(fd, interest, kind, token());
         } else {
-            loop.register(fd, interest, kind, index);
+            loop.register(fd, interest, kind, token());
             registered = true;
         }
     }

@@ -272,7 +272,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         } else if (r == -Errno.EINPROGRESS) {
             halfOpen++;
             connectDeadlineNs[flow] = nowNs + connectTimeoutNs;
-            loop.register(s, Epoll.EPOLLOUT, Kinds.TCP_SOCKET, flow);
+            loop.register(s, Epoll.EPOLLOUT, Kinds.TCP_SOCKET, sockets[flow].token());
             deadlines.schedule(flow, Math.min(c.nextDeadlineNs(), connectDeadlineNs[flow]));
             return;
         } else {
@@ -316,9 +316,10 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     // ------------------------------------------------------------------ host side
 
     @Override
-    public void onReady(int flow, int events, long nowNs) {
+    public void onReady(int token, int events, long nowNs) {
+        int flow = HostTcpSocket.slotOf(token);
         TcpConnection c = connections[flow];
-        if (c == null || !pool.inUse(flow)) return;
+        if (c == null || !pool.inUse(flow) || !sockets[flow].isCurrent(token)) return; // a closed socket's event
         if (connectDeadlineNs[flow] != Long.MAX_VALUE) {
             onConnectDone(flow, nowNs);
         } else {

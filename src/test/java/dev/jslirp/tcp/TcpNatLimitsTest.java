@@ -169,4 +169,38 @@ class TcpNatLimitsTest {
         assertEquals(0, c[1]);
         assertEquals(1, stack.tcp().activeFlows(), "only the first flow remains");
     }
+
+    /**
+     * An event that epoll reported for a socket that has since been closed (in the same batch)
+     * may name a slot that already holds the next flow: it must not reach that flow. Here a
+     * flow's host connect is still in progress (a black-holed listener) and an EPOLLOUT with
+     * the slot's previous token arrives: no SYN-ACK may go out.
+     */
+    @Test
+    void anEventOfAClosedSocketDoesNotReachTheNextFlowInItsSlot() throws IOException {
+        stack(new Limits(8, 256, 16, 4, 64 * 1024, 60_000, 10_000, 20_000));
+        int blackHole = listen(1);
+        java.util.List<java.nio.channels.SocketChannel> fillers = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open();
+            c.configureBlocking(false);
+            c.connect(listener.getLocalAddress());
+            fillers.add(c);
+        }
+        try {
+            // The listener's queue is full, so the kernel drops our SYN: the connect stays in
+            // progress (even the loopback shortcut finds nothing to take).
+            int port = 31000;
+            for (; port < 31010 && stack.tcp().halfOpenFlows() == 0; port++) syn(port, blackHole);
+            assertEquals(1, stack.tcp().halfOpenFlows(), "a host connect in progress");
+            drain();
+            int slot = 0; // the first flow index handed out
+            int previousToken = slot; // generation 0: the slot's token before this flow's socket
+            stack.tcp().onReady(previousToken, dev.jslirp.os.Epoll.EPOLLOUT, clock.nanoTime());
+            assertEquals(0, drain()[1], "no SYN-ACK for a connect that has not finished");
+            assertEquals(1, stack.tcp().halfOpenFlows(), "still connecting");
+        } finally {
+            for (java.nio.channels.SocketChannel c : fillers) c.close();
+        }
+    }
 }
