@@ -82,6 +82,7 @@ public final class FlowTable {
         nat.put("tcp_flows_refused_by_cap", tcp.flowsRefusedByCap);
         nat.put("tcp_connect_timeouts", tcp.connectTimeouts);
         nat.put("tcp_time_wait_reclaimed", tcp.timeWaitReclaimed);
+        nat.put("tcp_accept_pauses", tcp.acceptPauses);
         nat.put("tcp_resets_for_unknown_flows", tcp.resetsForUnknownFlows);
         if (spliced != null) {
             nat.put("tcp_spliced_opened", spliced.opened);

@@ -19,6 +19,9 @@ public final class ForwardListeners {
     private final int kind;
     private int[] fds = new int[0];
     private HostForward[] rules = new HostForward[0];
+    /** When a paused listener listens again, or {@link Long#MAX_VALUE} while it is not paused. */
+    private long[] pausedUntilNs = new long[0];
+    private long nextResumeNs = Long.MAX_VALUE;
 
     /** @param socketType {@link Sockets#SOCK_STREAM} (listens) or {@link Sockets#SOCK_DGRAM} */
     public ForwardListeners(EventLoop loop, int socketType, int kind) {
@@ -47,15 +50,18 @@ public final class ForwardListeners {
         loop.register(s, Epoll.EPOLLIN, kind, index);
         fds = Arrays.copyOf(fds, index + 1);
         rules = Arrays.copyOf(rules, index + 1);
+        pausedUntilNs = Arrays.copyOf(pausedUntilNs, index + 1);
         fds[index] = s;
         rules[index] = rule;
+        pausedUntilNs[index] = Long.MAX_VALUE;
         return index;
     }
 
     /** Closes a forward's socket. @return false if there was no such open forward */
     public boolean remove(int index) {
         if (!isOpen(index)) return false;
-        loop.unregister(fds[index]);
+        if (pausedUntilNs[index] == Long.MAX_VALUE) loop.unregister(fds[index]);
+        pausedUntilNs[index] = Long.MAX_VALUE;
         Sys.close(fds[index]);
         fds[index] = -1;
         return true;
@@ -69,6 +75,39 @@ public final class ForwardListeners {
 
     /** The host port a forward is bound to (useful when its rule asked for port 0). */
     public int boundPort(int index) { return Sockets.localPort(fds[index]); }
+
+    /**
+     * Stops reading a listener until {@code untilNs}: when accept fails for want of descriptors
+     * (EMFILE, ENFILE, ENOBUFS), the connection stays queued and the listener stays readable,
+     * so the loop would spin on it at full CPU; waiting a little lets flows close first.
+     */
+    public void pause(int index, long untilNs) {
+        if (!isOpen(index) || pausedUntilNs[index] != Long.MAX_VALUE) return;
+        loop.unregister(fds[index]);
+        pausedUntilNs[index] = untilNs;
+        nextResumeNs = Math.min(nextResumeNs, untilNs);
+    }
+
+    public boolean isPaused(int index) { return isOpen(index) && pausedUntilNs[index] != Long.MAX_VALUE; }
+
+    /** When the next paused listener is due to listen again, or {@link Long#MAX_VALUE}. */
+    public long nextResumeNs() { return nextResumeNs; }
+
+    /** Listens again on every paused listener whose pause is over. */
+    public void resumeDue(long nowNs) {
+        if (nextResumeNs > nowNs) return;
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < fds.length; i++) {
+            if (pausedUntilNs[i] == Long.MAX_VALUE) continue;
+            if (pausedUntilNs[i] <= nowNs) {
+                pausedUntilNs[i] = Long.MAX_VALUE;
+                loop.register(fds[i], Epoll.EPOLLIN, kind, i);
+            } else {
+                next = Math.min(next, pausedUntilNs[i]);
+            }
+        }
+        nextResumeNs = next;
+    }
 
     public void closeAll() {
         for (int i = 0; i < fds.length; i++) remove(i);

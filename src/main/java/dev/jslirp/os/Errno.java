@@ -15,7 +15,7 @@ public final class Errno {
             EINTR = Abi.EINTR, EIO = Abi.EIO, EBADF = Abi.EBADF, ECHILD = Abi.ECHILD,
             EAGAIN = Abi.EAGAIN, EWOULDBLOCK = Abi.EAGAIN, ENOMEM = Abi.ENOMEM,
             EACCES = Abi.EACCES, EFAULT = Abi.EFAULT, EBUSY = Abi.EBUSY, EEXIST = Abi.EEXIST,
-            ENODEV = Abi.ENODEV, EINVAL = Abi.EINVAL, EMFILE = Abi.EMFILE, ENOSPC = Abi.ENOSPC,
+            ENODEV = Abi.ENODEV, EINVAL = Abi.EINVAL, ENFILE = Abi.ENFILE, EMFILE = Abi.EMFILE, ENOSPC = Abi.ENOSPC,
             EPIPE = Abi.EPIPE, ENOSYS = Abi.ENOSYS, EOPNOTSUPP = Abi.EOPNOTSUPP,
             ENOTSOCK = Abi.ENOTSOCK, EDESTADDRREQ = Abi.EDESTADDRREQ, EMSGSIZE = Abi.EMSGSIZE,
             EPROTOTYPE = Abi.EPROTOTYPE, ENOPROTOOPT = Abi.ENOPROTOOPT,
@@ -52,7 +52,7 @@ public final class Errno {
             case ECHILD -> "ECHILD"; case EAGAIN -> "EAGAIN"; case ENOMEM -> "ENOMEM";
             case EACCES -> "EACCES"; case EFAULT -> "EFAULT"; case EBUSY -> "EBUSY";
             case EEXIST -> "EEXIST"; case ENODEV -> "ENODEV"; case EINVAL -> "EINVAL";
-            case EMFILE -> "EMFILE"; case ENOSPC -> "ENOSPC"; case EPIPE -> "EPIPE";
+            case ENFILE -> "ENFILE"; case EMFILE -> "EMFILE"; case ENOSPC -> "ENOSPC"; case EPIPE -> "EPIPE";
             case ENOSYS -> "ENOSYS"; case EOPNOTSUPP -> "EOPNOTSUPP"; case ENOTSOCK -> "ENOTSOCK";
             case EDESTADDRREQ -> "EDESTADDRREQ"; case EMSGSIZE -> "EMSGSIZE";
             case EPROTOTYPE -> "EPROTOTYPE"; case ENOPROTOOPT -> "ENOPROTOOPT";

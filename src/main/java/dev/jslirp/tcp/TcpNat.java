@@ -47,6 +47,8 @@ import java.util.SplittableRandom;
 public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoop.Timed {
     private static final Logger LOG = System.getLogger("jslirp.tcp");
     private static final int ACCEPT_BATCH = 16;
+    /** How long a forward stops accepting after accept() found no descriptor for the connection. */
+    static final long ACCEPT_PAUSE_NS = 100_000_000L;
 
     private final Config config;
     private final Forwarding forwarding;
@@ -83,7 +85,7 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     /** Where the search for a TIME-WAIT flow to reclaim goes on from. */
     private int reclaimCursor;
     private int halfOpen;
-    public long flowsOpened, flowsRefusedByCap, resetsForUnknownFlows, connectTimeouts, timeWaitReclaimed;
+    public long flowsOpened, flowsRefusedByCap, resetsForUnknownFlows, connectTimeouts, timeWaitReclaimed, acceptPauses;
 
     public TcpNat(Config config, Forwarding forwarding, EventLoop loop, GuestFrameWriter writer, Counters counters) {
         this.config = config;
@@ -359,7 +361,15 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
         HostForward rule = listeners.rule(index);
         for (int i = 0; i < ACCEPT_BATCH; i++) {
             int s = Sockets.accept4(listeners.fd(index), acceptedPeer, Sockets.NONBLOCK_CLOEXEC);
-            if (s < 0) return;
+            if (s < 0) {
+                if (s == -Errno.EMFILE || s == -Errno.ENFILE || s == -Errno.ENOBUFS || s == -Errno.ENOMEM) {
+                    listeners.pause(index, nowNs + ACCEPT_PAUSE_NS);
+                    acceptPauses++;
+                    capLog.warn(nowNs, "TCP: cannot accept forwarded connections (" + Errno.strerror(-s)
+                            + "); the forward pauses " + ACCEPT_PAUSE_NS / 1_000_000 + " ms at a time");
+                }
+                return;
+            }
             int gAddr = config.guestAddrOf(rule);
             if (handoff != null && handoff.take(s, acceptedPeer.addr(), acceptedPeer.port(), gAddr, rule.guestPort(), nowNs)) {
                 continue;
@@ -399,11 +409,12 @@ public final class TcpNat implements GuestIpHandler, EventLoop.Handler, EventLoo
     }
 
     @Override
-    public long nextDeadlineNs() { return deadlines.earliestNs(); }
+    public long nextDeadlineNs() { return Math.min(deadlines.earliestNs(), listeners.nextResumeNs()); }
 
     /** Serves the flows that are due, earliest first; the others are not looked at. */
     @Override
     public void onTimer(long nowNs) {
+        listeners.resumeDue(nowNs);
         while (deadlines.earliestNs() <= nowNs) {
             int flow = deadlines.earliestSlot();
             TcpConnection c = connections[flow];
