@@ -48,12 +48,18 @@ public record Config(Ipv4Cidr network, int gateway, int dns, int dhcpStart, int 
         if (gateway == dns) throw new IllegalArgumentException("gateway and DNS address must differ");
         if (dhcpStart == gateway || dhcpStart == dns) throw new IllegalArgumentException("DHCP start address collides with gateway or DNS");
         if (mtu < MIN_MTU || mtu > MAX_MTU) throw new IllegalArgumentException("MTU must be " + MIN_MTU + ".." + MAX_MTU + ", got " + mtu);
-        for (HostForward f : forwards) {
-            // The guest end of a forward is the guest: an address of the virtual network that is not one of ours.
-            if (f.guestAddr() != 0) requireHost(network, f.guestAddr(), "guest address of hostfwd rule '" + f + "':");
-            if (f.guestAddr() == gateway || f.guestAddr() == dns) {
-                throw new IllegalArgumentException("hostfwd rule '" + f + "' points at jslirp's own address, not the guest");
-            }
+        for (HostForward f : forwards) checkForward(f);
+    }
+
+    /**
+     * A forward's guest end must be the guest: an address of the virtual network that is not
+     * one of ours (0: the guest's address). For rules given at start and through the API alike.
+     * @throws IllegalArgumentException naming the rule
+     */
+    public void checkForward(HostForward f) {
+        if (f.guestAddr() != 0) requireHost(network, f.guestAddr(), "guest address of hostfwd rule '" + f + "':");
+        if (f.guestAddr() == gateway || f.guestAddr() == dns) {
+            throw new IllegalArgumentException("hostfwd rule '" + f + "' points at jslirp's own address, not the guest");
         }
     }
 

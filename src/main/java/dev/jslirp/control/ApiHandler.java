@@ -79,6 +79,11 @@ public final class ApiHandler {
         int guestPort = port(args, "guest_port", true);
         HostForward rule = new HostForward(proto.equals("udp") ? HostForward.Protocol.UDP : HostForward.Protocol.TCP,
                 hostAddr, hostPort, guestAddr, guestPort);
+        try {
+            config.checkForward(rule);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
         int id = forwards.add(rule);
         return ok(Map.of("id", id));
     }

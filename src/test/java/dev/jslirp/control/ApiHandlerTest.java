@@ -102,6 +102,13 @@ class ApiHandlerTest {
                     + port + ",\"guest_port\":1}}");
             assertTrue(r.path("error").path("desc").asText().contains("Address already in use"), r.toString());
         }
+        // The guest end must be the guest, as on the command line: not outside the virtual
+        // network, not jslirp's own gateway address.
+        for (String guest : new String[] {"192.0.2.1", "10.0.2.2"}) {
+            JsonNode r = call("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\",\"host_addr\":\"127.0.0.1\",\"host_port\":0,"
+                    + "\"guest_addr\":\"" + guest + "\",\"guest_port\":80}}");
+            assertTrue(r.path("error").path("desc").asText().contains("hostfwd rule"), guest + " -> " + r);
+        }
     }
 
     @Test
