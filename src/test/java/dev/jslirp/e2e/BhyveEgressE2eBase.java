@@ -43,8 +43,8 @@ abstract class BhyveEgressE2eBase extends EgressE2eTest {
 
     private static boolean nobodyMayPing() {
         try {
-            // Not Files.readString: it trusts the file's size, and /proc/sys files here report
-            // a size of 1 ("1" of "1\t0" came back), so the range looked like one number.
+            // Not Files.readString: on this JDK and kernel it returned "1" of "1\t0" for this
+            // /proc/sys file (readAllLines and an input stream read it whole).
             String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ping_group_range")).get(0).trim().split("\\s+");
             return Long.parseLong(range[0]) <= NOBODY_GID && NOBODY_GID <= Long.parseLong(range[1]);
         } catch (IOException | RuntimeException e) {
