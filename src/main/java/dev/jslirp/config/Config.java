@@ -48,7 +48,7 @@ public record Config(Ipv4Cidr network, int gateway, int dns, int dhcpStart, int 
         if (gateway == dns) throw new IllegalArgumentException("gateway and DNS address must differ");
         if (dhcpStart == gateway || dhcpStart == dns) throw new IllegalArgumentException("DHCP start address collides with gateway or DNS");
         if (mtu < MIN_MTU || mtu > MAX_MTU) throw new IllegalArgumentException("MTU must be " + MIN_MTU + ".." + MAX_MTU + ", got " + mtu);
-        for (HostForward f : forwards) checkForward(f);
+        for (HostForward f : forwards) checkForward(f, network, gateway, dns);
     }
 
     /**
@@ -56,7 +56,10 @@ public record Config(Ipv4Cidr network, int gateway, int dns, int dhcpStart, int 
      * one of ours (0: the guest's address). For rules given at start and through the API alike.
      * @throws IllegalArgumentException naming the rule
      */
-    public void checkForward(HostForward f) {
+    public void checkForward(HostForward f) { checkForward(f, network, gateway, dns); }
+
+    // Static: the compact constructor calls it before the record's fields are assigned.
+    private static void checkForward(HostForward f, Ipv4Cidr network, int gateway, int dns) {
         if (f.guestAddr() != 0) requireHost(network, f.guestAddr(), "guest address of hostfwd rule '" + f + "':");
         if (f.guestAddr() == gateway || f.guestAddr() == dns) {
             throw new IllegalArgumentException("hostfwd rule '" + f + "' points at jslirp's own address, not the guest");
