@@ -18,6 +18,13 @@ public final class Await {
         }
     }
 
+    /** As {@link #until(BooleanSupplier, Duration, String)}, the description made only on failure (it may read state). */
+    public static void until(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) {
+        if (!poll(condition, timeout)) {
+            throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what.get());
+        }
+    }
+
     /** Polls {@code condition} until true or {@code timeout}; returns whether it became true. */
     public static boolean poll(BooleanSupplier condition, Duration timeout) {
         long deadlineNs = System.nanoTime() + timeout.toNanos();

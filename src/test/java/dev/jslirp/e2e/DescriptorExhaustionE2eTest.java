@@ -28,6 +28,7 @@ class DescriptorExhaustionE2eTest {
         int port = HostServers.closedPort();
         Path sock = dir.resolve("vm.sock");
         Path log = dir.resolve("jslirp.log");
+        JslirpBackend.ensureBuilt(); // not under the limit below: Maven needs more than 80 descriptors
         Process jslirp = new ProcessBuilder("prlimit", "--nofile=80:80", JslirpBackend.launcher().toString(),
                 "--socket", sock.toString(), "--dns-upstream", "127.0.0.1:9", "--hostfwd", "tcp:127.0.0.1:" + port + "-:80")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -44,7 +45,8 @@ class DescriptorExhaustionE2eTest {
                 }
             }
             Await.until(() -> logContains(log, "cannot accept forwarded connections"),
-                    Duration.ofSeconds(10), "the log line about the paused forward");
+                    Duration.ofSeconds(10), () -> "the log line about the paused forward (" + clients.size()
+                            + " clients connected; jslirp's log: " + readLog(log) + ")");
             long before = cpuTicks(jslirp.pid());
             Thread.sleep(2000); // a measuring interval, not synchronisation
             long ticks = cpuTicks(jslirp.pid()) - before;
@@ -64,6 +66,14 @@ class DescriptorExhaustionE2eTest {
         }
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14, 15 counted from 3 (state)
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private static boolean logContains(Path log, String text) {

@@ -24,6 +24,25 @@ public final class JslirpBackend implements GuestBackend {
         return Path.of(base, "jslirp");
     }
 
+    private static boolean built;
+
+    /**
+     * Builds the jar and trains the AOT cache now, as the launcher does on first use (a fresh
+     * clone's tests run before Maven packages). For a test that starts jslirp under a limit the
+     * build must not run under (a descriptor limit of 80 is too few for Maven).
+     */
+    static synchronized void ensureBuilt() throws java.io.IOException, InterruptedException {
+        if (built) return;
+        Process p = new ProcessBuilder(launcher().toString(), "--version").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(launcher() + " --version did not finish in 10 minutes");
+        }
+        if (p.exitValue() != 0) throw new AssertionError(launcher() + " --version exited " + p.exitValue());
+        built = true;
+    }
+
     @Override
     public String unavailableReason() {
         Path launcher = launcher();
