@@ -12,9 +12,15 @@ import java.util.Set;
  * slirp4netns form is the one programs start (podman, rootlesskit, the benchmarks), where the
  * time from spawn to the guest's first DHCP lease counts.
  *
+ * <p>The QEMU stream form's {@code --socket PATH} with the same options and no operand is
+ * handled too: the launcher trains the JVM's AOT cache on that form, and a cache trained through
+ * picocli holds ~230 classes (regex, java.time, reflection, java.sql) that every later start
+ * then maps and loads, ~2.5 MiB of resident memory for nothing (docs/benchmarks.md).
+ *
  * <p>Only a whitelist is handled: flags and single-valued options of the slirp4netns form whose
  * values picocli would store unchanged (strings) or as plain decimal integers, each given at
- * most once ({@code --hostfwd} may repeat), then exactly two operands. Anything else (help,
+ * most once ({@code --hostfwd} may repeat), then exactly two operands (none with
+ * {@code --socket}). Anything else (help,
  * {@code @files}, {@code --}, subcommands, other options, a malformed value, a repeated option)
  * returns null and picocli parses the whole line, so its errors and help stay the only ones.
  * MainTest checks that both parsers fill the same fields for the forms handled here.
@@ -81,6 +87,7 @@ final class QuickArgs {
                 if (value.startsWith("-")) return null; // picocli may read it as an option
             }
             switch (name) {
+                case "--socket" -> m.qemu.socket = value;
                 case "--netns-type" -> m.netnsType = value;
                 case "--dns-upstream" -> n.dnsUpstream = value;
                 case "--hostfwd" -> n.hostfwd.add(value);
@@ -90,6 +97,7 @@ final class QuickArgs {
                 default -> { return null; }
             }
         }
+        if (m.qemu.socket != null) return operands == 0 ? m : null;
         if (operands != 2) return null;
         m.operands = java.util.List.of(operand[0], operand[1]);
         return m;

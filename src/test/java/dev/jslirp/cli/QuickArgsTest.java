@@ -23,6 +23,9 @@ class QuickArgsTest {
             "--restricted --no-offload --disable-dns 1 eth0",
             "--configure --splice-forwards --hostfwd tcp:127.0.0.1:40002-:5201 --netns-type=path /run/netns/jb1-g tap0",
             "1 tap0",
+            "--socket /tmp/s",
+            "--socket /tmp/train.sock --dns-upstream 127.0.0.1:53",
+            "--socket=tcp:127.0.0.1:5555 --open --mtu 65520 --hostfwd tcp::2222-:22",
     })
     void sameFieldsAsPicocli(String line) throws Exception {
         String[] args = line.split(" ");
@@ -35,7 +38,10 @@ class QuickArgsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "--help", "--version", "run -- true", "demo", "--socket /tmp/s", "-S 3",
+            "--help", "--version", "run -- true", "demo", "-S 3",
+            "--socket /tmp/s 1 tap0",          // operands with --socket: picocli's error
+            "--socket /tmp/s --one-off",       // not on the whitelist
+            "--socket /tmp/s --socket /tmp/t",
             "--open --open 1 tap0",            // picocli reports the repeat
             "--mtu 010 1 tap0",                // not plain decimal
             "--mtu -5 1 tap0",
