@@ -39,10 +39,10 @@ public final class Epoll {
     }
 
     public static int ctl(int epfd, int op, int fd, int events, long data) {
-        MemorySegment event = Native.scratch().mem;
-        event.set(Native.INT_U, Abi.EPOLL_EVENTS_OFFSET, events);
-        event.set(Native.LONG_U, Abi.EPOLL_DATA_OFFSET, data);
-        return (int) Native.syscallCritical(Abi.SYS_EPOLL_CTL, epfd, op, fd, event.address());
+        Native.Scratch s = Native.scratch();
+        s.buf.putInt(Abi.EPOLL_EVENTS_OFFSET, events);
+        s.buf.putLong(Abi.EPOLL_DATA_OFFSET, data);
+        return (int) Native.syscallCritical(Abi.SYS_EPOLL_CTL, epfd, op, fd, s.address);
     }
 
     /**

@@ -146,6 +146,17 @@ final class Native {
         static final int LENGTH = 256;
         final MemorySegment errno;
         final MemorySegment mem;
+        /**
+         * {@link #mem} as a native-order ByteBuffer, and its address. The calls made per flow
+         * or per loop turn (sockaddr, poll, epoll_ctl, socket options) fill it through this
+         * view: C1 compiles each MemorySegment store with its VarHandle chain inlined, ~1.9 MiB
+         * of compiler arena for a method of five stores against a fraction with ByteBuffer
+         * stores, and the largest compile stays in the process's peak RSS.
+         */
+        final ByteBuffer buf;
+        /** The same bytes in network (big-endian) order, for sockaddr ports and addresses. */
+        final ByteBuffer net;
+        final long address;
         // A tiny cache ByteBuffer -> address so the ByteBuffer overloads allocate nothing once
         // a thread has seen its (few, long-lived) frame buffers. It keeps up to 8 buffers per
         // thread reachable; a thread cycling through more than 8 buffers allocates a little
@@ -158,6 +169,9 @@ final class Native {
             Arena arena = Arena.ofAuto();
             errno = arena.allocate(CAPTURE);
             mem = arena.allocate(LENGTH, 16);
+            buf = mem.asByteBuffer().order(ByteOrder.nativeOrder());
+            net = mem.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+            address = mem.address();
         }
 
         long address(ByteBuffer buf) {

@@ -71,13 +71,13 @@ public final class Sockets {
     // ---- addresses ----
 
     private static long sockaddrIn(Native.Scratch s, int addr, int port) {
-        MemorySegment m = s.mem;
-        m.set(LONG, 0, 0L);
-        m.set(LONG, 8, 0L);
-        m.set(Native.SHORT, Abi.SIN_FAMILY_OFFSET, (short) Abi.AF_INET);
-        m.set(Native.SHORT_BE, Abi.SIN_PORT_OFFSET, (short) port);
-        m.set(Native.INT_BE, Abi.SIN_ADDR_OFFSET, addr);
-        return m.address();
+        ByteBuffer m = s.buf;
+        m.putLong(0, 0L);
+        m.putLong(8, 0L);
+        m.putShort(Abi.SIN_FAMILY_OFFSET, (short) Abi.AF_INET);
+        s.net.putShort(Abi.SIN_PORT_OFFSET, (short) port);
+        s.net.putInt(Abi.SIN_ADDR_OFFSET, addr);
+        return s.address;
     }
 
     public static int bindInet(int fd, int addr, int port) {
@@ -152,10 +152,10 @@ public final class Sockets {
 
     /** Local port of a bound AF_INET socket, or -errno (allocation-free via scratch). */
     public static int localPort(int fd) {
-        MemorySegment m = Native.scratch().mem;
-        m.set(INT, 16, Abi.SOCKADDR_IN_LENGTH);
-        int r = (int) Native.syscallCritical(Abi.SYS_GETSOCKNAME, fd, m.address(), m.address() + 16);
-        return r < 0 ? r : Short.toUnsignedInt(m.get(Native.SHORT_BE, Abi.SIN_PORT_OFFSET));
+        Native.Scratch s = Native.scratch();
+        s.buf.putInt(16, Abi.SOCKADDR_IN_LENGTH);
+        int r = (int) Native.syscallCritical(Abi.SYS_GETSOCKNAME, fd, s.address, s.address + 16);
+        return r < 0 ? r : Short.toUnsignedInt(s.net.getShort(Abi.SIN_PORT_OFFSET));
     }
 
     public static int shutdown(int fd, int how) {
@@ -249,23 +249,23 @@ public final class Sockets {
     // ---- options ----
 
     public static int setsockopt(int fd, int level, int option, int value) {
-        MemorySegment m = Native.scratch().mem;
-        m.set(INT, 0, value);
-        return setsockopt(m, fd, level, option, 4);
+        Native.Scratch s = Native.scratch();
+        s.buf.putInt(0, value);
+        return setsockopt(s, fd, level, option, 4);
     }
 
-    /** setsockopt(2) of the {@code length}-byte value at the start of the scratch area {@code m}. */
-    private static int setsockopt(MemorySegment m, int fd, int level, int option, int length) {
-        return (int) Native.syscallCritical(Abi.SYS_SETSOCKOPT, fd, level, option, m.address(), length);
+    /** setsockopt(2) of the {@code length}-byte value at the start of the scratch area. */
+    private static int setsockopt(Native.Scratch s, int fd, int level, int option, int length) {
+        return (int) Native.syscallCritical(Abi.SYS_SETSOCKOPT, fd, level, option, s.address, length);
     }
 
     /** An int option's value (all the ones we use are >= 0), or -errno. */
     public static int getsockopt(int fd, int level, int option) {
-        MemorySegment m = Native.scratch().mem;
-        m.set(INT, 0, 0);
-        m.set(INT, 8, 4);
-        int r = (int) Native.syscallCritical(Abi.SYS_GETSOCKOPT, fd, level, option, m.address(), m.address() + 8);
-        return r < 0 ? r : m.get(INT, 0);
+        Native.Scratch s = Native.scratch();
+        s.buf.putInt(0, 0);
+        s.buf.putInt(8, 4);
+        int r = (int) Native.syscallCritical(Abi.SYS_GETSOCKOPT, fd, level, option, s.address, s.address + 8);
+        return r < 0 ? r : s.buf.getInt(0);
     }
 
     /** The pending socket error (SO_ERROR), as a positive errno, 0 if none, or -errno. */
@@ -278,10 +278,10 @@ public final class Sockets {
      * (Linux: tcp_close, "disconnect on zero linger"), which is how we relay a guest's RST.
      */
     public static int setLinger(int fd, boolean on, int seconds) {
-        MemorySegment m = Native.scratch().mem;
-        m.set(INT, 0, on ? 1 : 0);
-        m.set(INT, 4, seconds);
-        return setsockopt(m, fd, SOL_SOCKET, SO_LINGER, Abi.LINGER_LENGTH);
+        Native.Scratch s = Native.scratch();
+        s.buf.putInt(0, on ? 1 : 0);
+        s.buf.putInt(4, seconds);
+        return setsockopt(s, fd, SOL_SOCKET, SO_LINGER, Abi.LINGER_LENGTH);
     }
 
     /** Bytes waiting to be read (FIONREAD / SIOCINQ), or -errno. */

@@ -188,12 +188,12 @@ public final class Sys {
      * @return the revents bits, 0 on timeout, or -errno. {@code timeoutMs < 0} waits forever.
      */
     public static int poll(int fd, int events, int timeoutMs) {
-        MemorySegment m = Native.scratch().mem;
-        m.set(INT, 0, fd);
-        m.set(Native.SHORT, 4, (short) events);
-        m.set(Native.SHORT, 6, (short) 0);
-        int r = (int) Native.syscall(Abi.SYS_POLL, m.address(), 1, timeoutMs);
-        return r <= 0 ? r : Short.toUnsignedInt(m.get(Native.SHORT, 6));
+        Native.Scratch s = Native.scratch();
+        s.buf.putInt(0, fd);
+        s.buf.putShort(4, (short) events);
+        s.buf.putShort(6, (short) 0);
+        int r = (int) Native.syscall(Abi.SYS_POLL, s.address, 1, timeoutMs);
+        return r <= 0 ? r : Short.toUnsignedInt(s.buf.getShort(6));
     }
 
     /** open(2), as glibc does it: openat(AT_FDCWD, ...) (start-up use: allocates for the path). */
