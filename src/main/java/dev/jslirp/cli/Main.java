@@ -63,7 +63,15 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (qemu.selected()) return new QemuMode(network, qemu).run();
+        if (qemu.selected()) {
+            String formOnly = slirp4netns.firstFormOnlyOption();
+            if (!operands.isEmpty() || configure || !"pid".equals(netnsType) || formOnly != null) {
+                throw new IllegalArgumentException("--socket, --socket-connect and --dgram serve a QEMU VM: they take no "
+                        + (formOnly != null ? formOnly : "PID|PATH TAPNAME, --configure or --netns-type")
+                        + " (the slirp4netns form's)");
+            }
+            return new QemuMode(network, qemu, operators, !slirp4netns.disableDns).run();
+        }
         if (operands.size() != 2) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "expected PID|PATH TAPNAME (slirp4netns form), or a mode: run, demo. See --help.");

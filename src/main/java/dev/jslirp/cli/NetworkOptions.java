@@ -114,9 +114,11 @@ public final class NetworkOptions {
         }
     }
 
-    static String describe(Config c) {
+    /** The start-up banner's summary; with --allow the egress is the allow-list, whatever --open says. */
+    static String describe(Config c, dev.jslirp.flow.EgressPolicy policy) {
+        String egress = policy.enabled() ? "allow-list of " + policy.rules().size() + " rule(s)" : c.open() ? "open" : "restricted";
         return "network " + c.network() + ", gateway " + Ipv4Address.toString(c.gateway()) + ", DNS " + Ipv4Address.toString(c.dns())
-                + " -> " + c.dnsUpstream() + ", " + (c.open() ? "open" : "restricted") + ", MTU " + c.mtu()
+                + " -> " + c.dnsUpstream() + ", " + egress + ", MTU " + c.mtu()
                 + (c.hostLoopback() ? "" : ", host loopback disabled") + ", " + c.forwards().size() + " port forward(s)";
     }
 }

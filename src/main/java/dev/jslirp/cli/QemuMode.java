@@ -6,7 +6,6 @@ import dev.jslirp.link.QemuDgramLink;
 import dev.jslirp.link.QemuStreamLink;
 import dev.jslirp.link.StreamEndpoint;
 import dev.jslirp.os.NativeException;
-import dev.jslirp.time.NanoClock;
 
 /**
  * QEMU's own netdevs, the way passt and gvproxy serve them:
@@ -18,7 +17,9 @@ import dev.jslirp.time.NanoClock;
  *       exit when it disconnects;</li>
  *   <li>{@code --dgram PATH}: unix datagrams, {@code -netdev dgram,...,remote.path=PATH}.</li>
  * </ul>
- * Restricted by default, as jslirp's other VM modes; {@code --open} lets the guest out. The MTU
+ * Restricted by default, as jslirp's other VM modes; {@code --open} lets the guest out, and
+ * {@code --allow} rules, the API socket, pcap, audit log and metrics are wired as in the
+ * namespace modes ({@link Operators}). The MTU
  * may go up to 65520 on these transports (frames up to MTU + 14); DHCP option 26 tells the guest.
  * The QEMU options to use are printed on standard error at start.
  */
@@ -27,10 +28,15 @@ final class QemuMode {
 
     private final NetworkOptions network;
     private final QemuOptions qemu;
+    private final OperatorOptions operatorOptions;
+    private final boolean dnsForwarding;
 
-    QemuMode(NetworkOptions network, QemuOptions qemu) {
+    /** @param dnsForwarding false with --disable-dns: the DNS address relays nothing upstream */
+    QemuMode(NetworkOptions network, QemuOptions qemu, OperatorOptions operatorOptions, boolean dnsForwarding) {
         this.network = network;
         this.qemu = qemu;
+        this.operatorOptions = operatorOptions;
+        this.dnsForwarding = dnsForwarding;
     }
 
     int run() {
@@ -42,6 +48,8 @@ final class QemuMode {
                     + "a VM has no network namespace to splice into");
         }
         Config config = network.toConfig(false, null);
+        // Parsed before the link is opened: a bad rule is a usage error, not a half-started VM link.
+        Operators operators = new Operators(operatorOptions, network.allowRules());
         int maxFrameLength = config.mtu() + ETHERNET_HEADER_LENGTH;
         Link link;
         String description;
@@ -69,7 +77,7 @@ final class QemuMode {
         }
         System.err.println("jslirp: QEMU options: " + netdev + " -device virtio-net-pci,netdev=n0"
                 + (config.mtu() > 1500 ? ",host_mtu=" + config.mtu() : ""));
-        Stack stack = new Stack(config, link, NanoClock.SYSTEM);
+        Stack stack = operators.stack(config, link, dnsForwarding, s -> { });
         int status = Serve.run(stack, description);
         // The VM leaving is how a one-off or connecting link ends: not a failure.
         return stack.linkClosed() ? 0 : status;

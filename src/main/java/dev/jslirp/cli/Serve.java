@@ -51,7 +51,7 @@ final class Serve {
             }
         }, "jslirp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.log(Level.INFO, "serving " + linkDescription + ": " + NetworkOptions.describe(stack.config())
+        LOG.log(Level.INFO, "serving " + linkDescription + ": " + NetworkOptions.describe(stack.config(), stack.forwarding().policy())
                 + (stack.spliced() != null ? ", TCP forwards from loopback spliced into the namespace" : ""));
         try {
             onServing.accept(stack);

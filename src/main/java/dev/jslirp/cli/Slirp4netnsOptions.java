@@ -43,4 +43,22 @@ public final class Slirp4netnsOptions {
 
     @Option(names = "--target-type", paramLabel = "TYPE", description = "netns (the only type jslirp supports).")
     String targetType = "netns";
+
+    /**
+     * The first option given that only the slirp4netns form acts on (all but --disable-dns),
+     * or null: the QEMU modes refuse them rather than accept and ignore them.
+     */
+    String firstFormOnlyOption() {
+        if (exitFd != null) return "--exit-fd";
+        if (readyFd != null) return "--ready-fd";
+        if (usernsPath != null) return "--userns-path";
+        if (outboundAddr != null) return "--outbound-addr";
+        if (outboundAddr6 != null) return "--outbound-addr6";
+        if (macAddress != null) return "--macaddress";
+        if (enableSandbox) return "--enable-sandbox";
+        if (enableSeccomp) return "--enable-seccomp";
+        if (enableIpv6) return "--enable-ipv6";
+        if (!"netns".equals(targetType)) return "--target-type";
+        return null;
+    }
 }

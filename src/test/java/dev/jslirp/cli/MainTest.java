@@ -80,4 +80,22 @@ class MainTest {
         assertEquals(Main.EXIT_USAGE, o.status());
         assertTrue(o.err().contains("--splice-forwards is for the namespace modes"), o.err());
     }
+
+    @Test
+    void qemuModesRefuseTheSlirp4netnsFormsOperandsAndOptions() {
+        String sock = "/tmp/jslirp-main-test-never-bound.sock";
+        Outcome o = run("--socket", sock, "--dns-upstream", "127.0.0.1", "--netns-type=path", "/run/netns/x", "tap0");
+        assertEquals(Main.EXIT_USAGE, o.status());
+        assertTrue(o.err().contains("serve a QEMU VM: they take no PID|PATH TAPNAME"), o.err());
+        o = run("--socket", sock, "--dns-upstream", "127.0.0.1", "--exit-fd", "3");
+        assertEquals(Main.EXIT_USAGE, o.status());
+        assertTrue(o.err().contains("take no --exit-fd"), o.err());
+    }
+
+    @Test
+    void aBadAllowRuleIsRefusedInQemuModeToo() {
+        Outcome o = run("--socket", "/tmp/jslirp-main-test-never-bound.sock", "--dns-upstream", "127.0.0.1", "--allow", "tcp:bogus");
+        assertEquals(Main.EXIT_USAGE, o.status());
+        assertTrue(o.err().contains("--allow"), o.err());
+    }
 }
