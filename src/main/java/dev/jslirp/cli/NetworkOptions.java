@@ -85,7 +85,7 @@ public final class NetworkOptions {
                 ? parseOr("--dns-upstream", () -> SocketAddressV4.parse(dnsUpstream, 53))
                 : ResolvConf.firstNameserver();
         List<HostForward> forwards = new ArrayList<>();
-        for (String rules : hostfwd) forwards.addAll(HostForward.parseList(rules));
+        for (String rules : hostfwd) forwards.addAll(HostForward.parseListStrict(rules));
         b.forwards = forwards;
         if (gatewayMac != null) b.gatewayMac = parseOr("--gateway-mac", () -> MacAddress.parse(gatewayMac));
         b.domainName = domain;

@@ -88,6 +88,37 @@ public record HostForward(Protocol protocol, int hostAddr, int hostPort, int gue
         }
     }
 
+    /**
+     * The command line's {@code --hostfwd}: bhyve's grammar without its leniencies, which exist
+     * for the bhyve helper's sake. On a command line a typo must stop start-up, not become
+     * another forward: the protocol must be {@code tcp} or {@code udp} (bhyve: anything but
+     * {@code udp} is TCP) and a port all decimal digits (bhyve's {@code atoi}: {@code 22x} is 22).
+     */
+    public static List<HostForward> parseListStrict(String rules) {
+        List<HostForward> result = parseList(rules); // bhyve's grammar and errors first
+        for (String rule : rules.split(";", -1)) {
+            int colon = rule.indexOf(':');
+            String protocol = rule.substring(0, colon);
+            if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+                throw error(rule, EINVAL, "protocol '" + protocol + "' is neither tcp nor udp");
+            }
+            String rest = rule.substring(colon + 1);
+            int dash = rest.indexOf('-');
+            checkDecimalPort(rule, rest.substring(0, dash), "host");
+            checkDecimalPort(rule, rest.substring(dash + 1), "guest");
+        }
+        return result;
+    }
+
+    private static void checkDecimalPort(String rule, String part, String side) {
+        String port = part.substring(part.indexOf(':') + 1);
+        for (int i = 0; i < port.length(); i++) {
+            if (port.charAt(i) < '0' || port.charAt(i) > '9') {
+                throw error(rule, EINVAL, side + " port '" + port + "' is not a decimal number");
+            }
+        }
+    }
+
     /** Address in the high 32 bits, port in the low 16: the C helper's parse_addr. */
     private static long parseEndpoint(String rule, String part, String side) {
         int colon = part.indexOf(':');

@@ -158,4 +158,25 @@ class HostForwardTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostForward.parse(rule), rule);
         assertTrue(e.getMessage().startsWith("unable to parse hostfwd rule '" + rule + "': " + reason), e.getMessage());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "sctp::2222-:22 | protocol 'sctp' is neither tcp nor udp",
+            "TCP::2222-:22  | protocol 'TCP' is neither tcp nor udp",
+            "::2222-:22     | protocol '' is neither tcp nor udp",
+            "tcp::2226-:22x | guest port '22x' is not a decimal number",
+            "udp::x-:53     | host port 'x' is not a decimal number",
+            "tcp::1-:1;foo::2-:2 | protocol 'foo'",
+    })
+    void theCommandLineRefusesWhatBhyveTolerates(String rule, String why) {
+        HostForward.parseList(rule); // bhyve's grammar takes it
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostForward.parseListStrict(rule));
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    @Test
+    void theCommandLineTakesWellFormedRules() {
+        assertEquals(List.of(new HostForward(Protocol.TCP, ANY, 2222, 0, 22), new HostForward(Protocol.UDP, LOOPBACK, 5353, GUEST, 53)),
+                HostForward.parseListStrict("tcp::2222-:22;udp:127.0.0.1:5353-10.0.2.15:53"));
+    }
 }
