@@ -28,12 +28,14 @@ import picocli.CommandLine.Parameters;
         subcommands = {RunCommand.class, DemoCommand.class},
         sortOptions = false,
         footer = {"%nOther modes:",
-                "  jslirp run [OPTIONS] -- COMMAND [ARGS]   COMMAND in its own network namespace (see run --help)",
-                "  jslirp --socket PATH | --dgram PATH       serve a QEMU -netdev stream / dgram",
-                "  jslirp -S FD                              bhyve's slirp helper protocol (bhyve-slirp-helper)",
-                "  jslirp demo                               a self-contained demonstration",
-                "%nEnvironment: JSLIRP_LOG=warning|info|fine (log level), JSLIRP_JAVA_OPTS (JVM flags instead of",
-                "the launcher's), JSLIRP_AOT=0 (no AOT cache)."})
+                "  jslirp run [OPTIONS] -- COMMAND [ARGS]",
+                "                      COMMAND in its own network namespace (see run --help)",
+                "  jslirp --socket PATH | --dgram PATH",
+                "                      serve a QEMU -netdev stream / dgram",
+                "  jslirp -S FD        bhyve's slirp helper protocol (bhyve-slirp-helper)",
+                "  jslirp demo         a self-contained demonstration",
+                "%nEnvironment: JSLIRP_LOG=warning|info|fine (log level), JSLIRP_AOT=0",
+                "(no AOT cache), JSLIRP_JAVA_OPTS (JVM flags instead of the launcher's)."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Exit status for bad usage or configuration. */
     public static final int EXIT_USAGE = 2;

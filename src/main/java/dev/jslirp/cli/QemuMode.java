@@ -78,6 +78,7 @@ final class QemuMode {
         System.err.println("jslirp: QEMU options: " + netdev + " -device virtio-net-pci,netdev=n0"
                 + (config.mtu() > 1500 ? ",host_mtu=" + config.mtu() : ""));
         Stack stack = operators.stack(config, link, dnsForwarding, s -> { });
+        if (qemu.oneOff || qemu.socketConnect != null) stack.linkEndExpected();
         int status = Serve.run(stack, description);
         // The VM leaving is how a one-off or connecting link ends: not a failure.
         return stack.linkClosed() ? 0 : status;

@@ -42,6 +42,8 @@ final class Serve {
         // released), waiting a bounded time. The loop thread must not call System.exit
         // before the hook returns, or the two would wait for each other.
         CountDownLatch closed = new CountDownLatch(1);
+        // Decided now: at SIGTERM the LogManager's own hook resets every level to INFO.
+        boolean reportCounters = LOG.isLoggable(Level.INFO);
         Thread hook = new Thread(() -> {
             stack.loop().stop();
             try {
@@ -60,7 +62,7 @@ final class Serve {
             stack.close();
             // Before releasing the hook, which lets the JVM halt. Not through java.util.logging:
             // on SIGTERM its own shutdown hook may already have closed the handlers.
-            System.err.println("jslirp: stopped; counters " + stack.counters());
+            if (reportCounters) System.err.println("jslirp: stopped; counters " + stack.counters());
             closed.countDown();
         }
         return stack.linkClosed() ? Main.EXIT_FAILURE : 0;

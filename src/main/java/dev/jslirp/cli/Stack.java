@@ -133,6 +133,11 @@ public final class Stack implements AutoCloseable {
 
     public boolean linkClosed() { return linkClosed; }
 
+    private boolean linkEndExpected;
+
+    /** The link closing is how this mode ends (a one-off or connecting QEMU link): log it as news, not as a warning. */
+    public void linkEndExpected() { linkEndExpected = true; }
+
     private void onLinkReady(long nowNs) {
         for (int i = 0; i < LINK_BATCH; i++) {
             int n = link.receive(rx, 0, rx.capacity());
@@ -142,7 +147,8 @@ public final class Stack implements AutoCloseable {
                 continue;
             }
             if (n == Link.CLOSED) {
-                System.getLogger("jslirp").log(System.Logger.Level.WARNING, "the guest link closed (device gone or peer hung up): stopping");
+                System.getLogger("jslirp").log(linkEndExpected ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                        "the guest link closed (device gone or peer hung up): stopping");
                 linkClosed = true;
                 loop.unregister(link.pollFd());
                 loop.stop();
