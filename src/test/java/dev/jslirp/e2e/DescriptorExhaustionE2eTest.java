@@ -34,7 +34,9 @@ class DescriptorExhaustionE2eTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         List<Socket> clients = new ArrayList<>();
         try {
-            Await.until(() -> Files.exists(sock), Duration.ofSeconds(60), "jslirp listening on " + sock);
+            // The banner comes after the forwards are bound (the QEMU socket exists before them).
+            Await.until(() -> logContains(log, "serving QEMU stream"), Duration.ofSeconds(60),
+                    () -> "jslirp serving, its forward bound (log: " + readLog(log) + ")");
             for (int i = 0; i < 120; i++) {
                 Socket s = new Socket();
                 try {
