@@ -74,6 +74,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             }
             return new QemuMode(network, qemu, operators, !slirp4netns.disableDns).run();
         }
+        if (qemu.oneOff) throw new IllegalArgumentException("--one-off goes with --socket");
         if (operands.size() != 2) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "expected PID|PATH TAPNAME (slirp4netns form), or a mode: run, demo. See --help.");

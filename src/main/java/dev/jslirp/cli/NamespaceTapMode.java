@@ -41,6 +41,7 @@ final class NamespaceTapMode {
     }
 
     int run() {
+        dev.jslirp.os.Tap.checkName(tapName);
         Config config = options.toConfig(true, configure ? CONFIGURED_HOST_PART : null);
         String nsPath = switch (netnsType) {
             case "pid" -> {

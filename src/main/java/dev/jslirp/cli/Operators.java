@@ -28,9 +28,14 @@ final class Operators {
     private final OperatorOptions options;
     private final EgressPolicy policy = new EgressPolicy();
 
+    /** @throws IllegalArgumentException (a usage error) for an option value that can never work */
     Operators(OperatorOptions options, List<EgressRule> allowRules) {
         this.options = options;
         if (allowRules != null) policy.set(allowRules);
+        if (options.metrics != null) Metrics.parseAddress(options.metrics);
+        if (options.pcap != null && options.pcap.isEmpty()) throw new IllegalArgumentException("--pcap: empty file name");
+        if (options.audit != null && options.audit.isEmpty()) throw new IllegalArgumentException("--audit: empty file name");
+        if (options.apiSocket != null && options.apiSocket.isEmpty()) throw new IllegalArgumentException("--api-socket: empty path");
     }
 
     EgressPolicy policy() { return policy; }
@@ -41,7 +46,14 @@ final class Operators {
      * stack and surfaces as a StartupException (exit 1) naming what failed.
      */
     Stack stack(Config config, Link link, boolean dnsForwarding, java.util.function.Consumer<Stack> configure) {
-        Stack stack = new Stack(config, link(link), dev.jslirp.time.NanoClock.SYSTEM, forwarding(config, dnsForwarding));
+        Link captured;
+        try {
+            captured = link(link);
+        } catch (IllegalArgumentException e) { // the capture file cannot be written
+            link.close();
+            throw new StartupException(e.getMessage(), Main.EXIT_FAILURE, e);
+        }
+        Stack stack = new Stack(config, captured, dev.jslirp.time.NanoClock.SYSTEM, forwarding(config, dnsForwarding));
         try {
             configure.accept(stack);
             stack.bindForwards();
@@ -59,8 +71,9 @@ final class Operators {
     /** The link, wrapped by pcap capture when asked. */
     Link link(Link link) {
         if (options.pcap == null) return link;
+        PcapLink capture = PcapLink.open(link, options.pcap);
         LOG.log(Level.INFO, "capturing guest frames to " + options.pcap);
-        return PcapLink.open(link, options.pcap);
+        return capture;
     }
 
     Forwarding forwarding(Config config, boolean dnsForwarding) {

@@ -61,6 +61,7 @@ public record EgressRule(int protocol, int network, int prefixLength, String nam
         if (target.startsWith("name=")) {
             String name = normalise(target.substring(5));
             if (name.isEmpty() || name.length() > 253) throw bad(text, "empty or too long name");
+            if (!isHostName(name)) throw bad(text, "a name is dot-separated labels of 1..63 letters, digits, '-' or '_'");
             return new EgressRule(protocol, 0, 0, name, low, high);
         }
         int slash = target.indexOf('/');
@@ -77,13 +78,35 @@ public record EgressRule(int protocol, int network, int prefixLength, String nam
         return new EgressRule(protocol, addr, prefix, null, low, high);
     }
 
-    /** Rules separated by ';' or ',' (the bhyve nvlist key {@code allow} and the API use ';'). */
+    /**
+     * Rules separated by ';' or ',' (the bhyve nvlist key {@code allow} and the API use ';').
+     * An empty piece is an error, as an empty list is: an allow-list given as text that allows
+     * nothing is far likelier a mistake (an unset shell variable) than a wish.
+     */
     public static List<EgressRule> parseList(String rules) {
         List<EgressRule> out = new ArrayList<>();
-        for (String r : rules.split("[;,]")) {
-            if (!r.isBlank()) out.add(parse(r));
+        for (String r : rules.split("[;,]", -1)) {
+            if (r.isBlank()) throw bad(rules, "an empty rule (rules are separated by ';' or ',')");
+            out.add(parse(r));
         }
         return out;
+    }
+
+    /** DNS labels as names are written in rules: letters, digits, '-' and '_', 1..63 each, no empty label. */
+    private static boolean isHostName(String name) {
+        int label = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '.') {
+                if (label == 0) return false;
+                label = 0;
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+                if (++label > 63) return false;
+            } else {
+                return false;
+            }
+        }
+        return label > 0;
     }
 
     /** Whether this rule's protocol and ports cover a flow (the address is checked by the caller). */

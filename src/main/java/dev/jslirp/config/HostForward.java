@@ -107,6 +107,12 @@ public record HostForward(Protocol protocol, int hostAddr, int hostPort, int gue
             checkDecimalPort(rule, rest.substring(0, dash), "host");
             checkDecimalPort(rule, rest.substring(dash + 1), "guest");
         }
+        for (HostForward f : result) {
+            if (f.guestPort() == 0) {
+                throw new IllegalArgumentException("unable to parse hostfwd rule '" + rules + "': " + EINVAL
+                        + " (the guest port is missing or 0; only the host port may be 0, for any free port)");
+            }
+        }
         return result;
     }
 

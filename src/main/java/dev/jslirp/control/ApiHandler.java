@@ -77,6 +77,7 @@ public final class ApiHandler {
         int hostPort = port(args, "host_port", true);
         int guestAddr = address(args, "guest_addr", config.guestAddr());
         int guestPort = port(args, "guest_port", true);
+        if (guestPort == 0) throw new BadRequest("bad arguments.guest_port: 0 (only the host port may be 0, for any free port)");
         HostForward rule = new HostForward(proto.equals("udp") ? HostForward.Protocol.UDP : HostForward.Protocol.TCP,
                 hostAddr, hostPort, guestAddr, guestPort);
         try {
@@ -123,6 +124,9 @@ public final class ApiHandler {
     private String setPolicy(JsonNode args, long nowNs) {
         if (!config.open()) throw new IllegalStateException("the network is restricted; start jslirp with --open or --allow to use a policy");
         if (args.path("open").asBoolean(false)) {
+            if (!args.path("allow").isMissingNode()) {
+                throw new BadRequest("bad arguments: open: true and allow exclude each other (open lifts the allow-list)");
+            }
             policy.disable();
             return getPolicy(nowNs);
         }

@@ -40,6 +40,12 @@ public final class AuditLog implements FlowObserver, AutoCloseable {
     public static AuditLog toFile(String path) {
         try {
             return new AuditLog(Files.newOutputStream(Path.of(path), StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("--audit " + path + ": no such directory", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalArgumentException("--audit " + path + ": permission denied", e);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IllegalArgumentException("--audit " + path + ": " + (e.getReason() != null ? e.getReason() : e.getMessage()), e);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("--audit " + path + ": " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * {@code --metrics ADDR:PORT}: the counters in Prometheus text format over HTTP ({@code GET /metrics}).
@@ -26,20 +27,65 @@ public final class Metrics implements EventLoop.Timed, AutoCloseable {
 
     public Metrics(FlowTable table) { this.table = table; }
 
+    /**
+     * {@code --metrics ADDR:PORT}: a literal loopback address and a port 0..65535 (0: any free one).
+     * Checked before anything starts, so a typo is a usage error (exit 2), not a failed start.
+     * @throws IllegalArgumentException naming the option and what is wrong
+     */
+    public static InetSocketAddress parseAddress(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) throw new IllegalArgumentException("--metrics must be ADDR:PORT, e.g. 127.0.0.1:9464, got '" + hostPort + "'");
+        String host = hostPort.substring(0, colon);
+        String portText = hostPort.substring(colon + 1);
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 0xFFFF || !portText.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("--metrics " + hostPort + ": the port must be 0..65535");
+        }
+        InetAddress addr;
+        if (host.equals("localhost")) {
+            addr = InetAddress.getLoopbackAddress();
+        } else {
+            OptionalInt v4 = dev.jslirp.config.HostForward.inetPton(host);
+            if (v4.isEmpty()) throw new IllegalArgumentException("--metrics " + hostPort + ": the address must be an IPv4 loopback address such as 127.0.0.1");
+            int a = v4.getAsInt();
+            try {
+                addr = InetAddress.getByAddress(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a});
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e); // four bytes are always an address
+            }
+        }
+        if (!addr.isLoopbackAddress()) throw new IllegalArgumentException("--metrics " + hostPort + ": only a loopback address is allowed");
+        return new InetSocketAddress(addr, port);
+    }
+
     /** Serves {@code /metrics} on a loopback address only. @throws IllegalArgumentException otherwise */
     public void serve(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon < 0) throw new IllegalArgumentException("--metrics must be ADDR:PORT, e.g. 127.0.0.1:9464");
+        InetSocketAddress at = parseAddress(hostPort);
         try {
-            InetAddress addr = InetAddress.getByName(hostPort.substring(0, colon));
-            if (!addr.isLoopbackAddress()) throw new IllegalArgumentException("--metrics: only a loopback address is allowed");
-            server = HttpServer.create(new InetSocketAddress(addr, Integer.parseInt(hostPort.substring(colon + 1))), 8);
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalArgumentException("--metrics " + hostPort + ": " + e.getMessage(), e);
+            server = HttpServer.create(at, 8);
+        } catch (IOException e) {
+            throw new IllegalStateException("--metrics " + hostPort + ": " + e.getMessage(), e);
         }
         server.createContext("/metrics", exchange -> {
             byte[] body = text.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            String method = exchange.getRequestMethod();
+            if (method.equals("HEAD")) {
+                exchange.sendResponseHeaders(200, -1); // headers only (a length here makes the JDK's server warn)
+                exchange.close();
+                return;
+            }
+            if (!method.equals("GET")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.sendResponseHeaders(405, -1);
+                exchange.close();
+                return;
+            }
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream o = exchange.getResponseBody()) {
                 o.write(body);

@@ -29,13 +29,32 @@ public final class Tap implements AutoCloseable {
     }
 
     /**
+     * The kernel's rule for an interface name (dev_valid_name): 1..15 bytes, not "." or "..",
+     * no '/', ':' or white space. Checked before anything is set up, so a bad name is a usage
+     * error naming the rule rather than TUNSETIFF's EINVAL.
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static void checkName(String name) {
+        if (name.isEmpty() || name.length() >= Abi.IFNAMSIZ) {
+            throw new IllegalArgumentException("interface name must be 1.." + (Abi.IFNAMSIZ - 1) + " characters: '" + name + "'");
+        }
+        if (name.equals(".") || name.equals("..")) throw new IllegalArgumentException("interface name cannot be '" + name + "'");
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7F || c == '/' || c == ':') {
+                throw new IllegalArgumentException("interface name '" + name + "' has a character the kernel refuses ('/', ':', space or non-ASCII)");
+            }
+        }
+    }
+
+    /**
      * Opens /dev/net/tun and attaches to (or creates) the tap named {@code name}
      * ("" lets the kernel pick tapN). Non-blocking and close-on-exec.
      * @param vnetHeader adds IFF_VNET_HDR: every frame is preceded by a virtio_net_hdr.
      */
     public static Tap open(String name, boolean vnetHeader) {
+        if (!name.isEmpty()) checkName(name);
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length >= Abi.IFNAMSIZ) throw new IllegalArgumentException("interface name too long: " + name);
         int fd = NativeException.check("open " + Abi.TUN_DEVICE,
                 Sys.open(Abi.TUN_DEVICE, Abi.O_RDWR | Abi.O_NONBLOCK | Abi.O_CLOEXEC));
         try (Arena arena = Arena.ofConfined()) {

@@ -98,4 +98,26 @@ class MainTest {
         assertEquals(Main.EXIT_USAGE, o.status());
         assertTrue(o.err().contains("--allow"), o.err());
     }
+
+    @Test
+    void operatorOptionValuesThatCanNeverWorkAreUsageErrors() {
+        String sock = "/tmp/jslirp-main-test-never-bound.sock";
+        for (String[] bad : new String[][] {{"--metrics", "0.0.0.0:19999"}, {"--metrics", "127.0.0.1"}, {"--metrics", "127.0.0.1:99999"},
+                {"--audit", ""}, {"--pcap", ""}, {"--allow", ""}, {"--allow", "tcp:name=.."}, {"--hostfwd", "tcp::22-:0"},
+                {"--hostfwd", "tcp:127.0.0.1:18730-:"}}) {
+            Outcome o = run("--socket", sock, "--dns-upstream", "127.0.0.1", bad[0], bad[1]);
+            assertEquals(Main.EXIT_USAGE, o.status(), String.join(" ", bad) + ": " + o.err());
+            assertTrue(o.err().contains(bad[0].equals("--hostfwd") ? "hostfwd rule" : bad[0]), o.err());
+        }
+    }
+
+    @Test
+    void oneOffWithoutSocketAndABadTapNameAreUsageErrors() {
+        Outcome o = run("--one-off", "--dns-upstream", "127.0.0.1", "1", "tap0");
+        assertEquals(Main.EXIT_USAGE, o.status());
+        assertTrue(o.err().contains("--one-off goes with --socket"), o.err());
+        o = run("--dns-upstream", "127.0.0.1", "--netns-type=path", "/run/netns/none", "ta/p");
+        assertEquals(Main.EXIT_USAGE, o.status());
+        assertTrue(o.err().contains("interface name 'ta/p'"), o.err());
+    }
 }

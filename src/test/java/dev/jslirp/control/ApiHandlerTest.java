@@ -92,7 +92,11 @@ class ApiHandlerTest {
                 "{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\",\"host_port\":70000,\"guest_port\":1}}",
                 "{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\",\"host_addr\":\"x\",\"host_port\":1,\"guest_port\":1}}",
                 "{\"execute\":\"remove_hostfwd\",\"arguments\":{\"id\":99}}",
-                "{\"execute\":\"set_policy\",\"arguments\":{\"allow\":[\"tcp:nope\"]}}"}) {
+                "{\"execute\":\"set_policy\",\"arguments\":{\"allow\":[\"tcp:nope\"]}}",
+                "{\"execute\":\"set_policy\",\"arguments\":{\"allow\":\"\"}}",
+                "{\"execute\":\"set_policy\",\"arguments\":{\"allow\":[\"tcp:name=..\"]}}",
+                "{\"execute\":\"set_policy\",\"arguments\":{\"open\":true,\"allow\":[\"tcp:198.51.100.1\"]}}",
+                "{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\",\"host_port\":0,\"guest_port\":0}}"}) {
             JsonNode r = call(bad);
             assertTrue(r.path("error").path("desc").isTextual(), bad + " -> " + r);
         }
