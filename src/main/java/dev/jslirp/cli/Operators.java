@@ -95,7 +95,7 @@ final class Operators {
         stack.udp().upstreamDnsTap((addr, port, buf, offset, length, nowNs) -> snooper.onAnswer(buf, offset, length, nowNs));
         if (policy.enabled()) LOG.log(Level.INFO, "egress allow-list: " + policy.rules());
 
-        FlowTable table = new FlowTable(stack.tcp(), stack.udp(), stack.icmp(), stack.counters(), stack.spliced());
+        FlowTable table = new FlowTable(stack.tcp(), stack.udp(), stack.icmp(), stack.counters(), stack.spliced(), stack.link());
         if (options.apiSocket != null) {
             ForwardRegistry forwards = new ForwardRegistry(stack.config(), stack.tcp(), stack.udp());
             forwards.registerStartupForwards();

@@ -106,6 +106,9 @@ public final class Stack implements AutoCloseable {
 
     public Counters counters() { return counters; }
 
+    /** The guest link as the stack uses it (decorated, e.g. by pcap capture). */
+    public Link link() { return link; }
+
     public Interface iface() { return iface; }
 
     public TcpNat tcp() { return tcp; }

@@ -25,18 +25,25 @@ public final class FlowTable {
     private final Counters counters;
     /** Null without --splice-forwards. */
     private final SplicedForwards spliced;
+    /** The guest link, whose transport counters are reported under "link"; null for none. */
+    private final dev.jslirp.link.Link link;
 
     public FlowTable(TcpNat tcp, UdpNat udp, IcmpRelay icmp, Counters counters) {
-        this(tcp, udp, icmp, counters, null);
+        this(tcp, udp, icmp, counters, null, null);
     }
 
-    /** @param spliced the spliced forwards, listed as TCP flows in state SPLICED (or CONNECTING); null if none */
-    public FlowTable(TcpNat tcp, UdpNat udp, IcmpRelay icmp, Counters counters, SplicedForwards spliced) {
+    /**
+     * @param spliced the spliced forwards, listed as TCP flows in state SPLICED (or CONNECTING); null if none
+     * @param link the guest link, for its own counters ({@link dev.jslirp.link.Link#counters}); null if none
+     */
+    public FlowTable(TcpNat tcp, UdpNat udp, IcmpRelay icmp, Counters counters, SplicedForwards spliced,
+                     dev.jslirp.link.Link link) {
         this.tcp = tcp;
         this.udp = udp;
         this.icmp = icmp;
         this.counters = counters;
         this.spliced = spliced;
+        this.link = link;
     }
 
     /** Every live flow: proto, guest, peer, host, direction, state, bytes each way, age. */
@@ -62,7 +69,7 @@ public final class FlowTable {
         return out;
     }
 
-    /** Counters: interface counters (all, zeros included), flows by protocol and state, NAT totals. */
+    /** Counters: interface counters (all, zeros included), flows by protocol and state, NAT totals, the link's own. */
     public Map<String, Object> counters() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("interface", interfaceCounters(counters));
@@ -96,6 +103,9 @@ public final class FlowTable {
         nat.put("icmp_echo_relayed", icmp.echoRelayed);
         nat.put("icmp_replies_relayed", icmp.repliesRelayed);
         out.put("nat", nat);
+        Map<String, Long> linkCounters = new LinkedHashMap<>();
+        if (link != null) link.counters(linkCounters);
+        out.put("link", linkCounters);
         return out;
     }
 

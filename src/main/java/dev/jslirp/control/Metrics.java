@@ -142,6 +142,13 @@ public final class Metrics implements EventLoop.Timed, AutoCloseable {
         for (var e : ((Map<String, Long>) counters.get("nat")).entrySet()) {
             b.append("jslirp_nat_total{name=\"").append(e.getKey()).append("\"} ").append(e.getValue()).append('\n');
         }
+        Map<String, Long> link = (Map<String, Long>) counters.get("link");
+        if (link != null && !link.isEmpty()) {
+            b.append("# HELP jslirp_link_total The guest link's own drops and events (its transport).\n# TYPE jslirp_link_total counter\n");
+            for (var e : link.entrySet()) {
+                b.append("jslirp_link_total{name=\"").append(e.getKey()).append("\"} ").append(e.getValue()).append('\n');
+            }
+        }
         return b.toString();
     }
 

@@ -95,6 +95,13 @@ public interface Link extends AutoCloseable {
         throw new UnsupportedOperationException("this link does not gather");
     }
 
+    /**
+     * Adds this link's own counters, the drops and events of the transport the stack cannot see
+     * (a full tap queue, a bad stream prefix...), to {@code out} under snake_case names
+     * prefixed with the transport. For {@code get_counters} and metrics; none by default.
+     */
+    default void counters(java.util.Map<String, Long> out) { }
+
     @Override
     void close();
 }

@@ -100,6 +100,13 @@ public final class PcapLink implements Link {
     }
 
     @Override
+    public void counters(java.util.Map<String, Long> out) {
+        inner.counters(out);
+        out.put("pcap_frames_written", framesWritten);
+        out.put("pcap_write_errors", writeErrors);
+    }
+
+    @Override
     public void close() {
         inner.close();
         Sys.close(fd);

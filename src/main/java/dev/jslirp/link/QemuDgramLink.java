@@ -131,6 +131,17 @@ public final class QemuDgramLink implements Link {
     }
 
     @Override
+    public void counters(java.util.Map<String, Long> out) {
+        out.put("dgram_dropped_too_long", framesDroppedTooLong);
+        out.put("dgram_dropped_too_short", framesDroppedTooShort);
+        out.put("dgram_dropped_full", framesDroppedFull);
+        out.put("dgram_dropped_no_peer", framesDroppedNoPeer);
+        out.put("dgram_dropped_unnamed", framesDroppedUnnamed);
+        out.put("dgram_peer_changes", peerChanges);
+        out.put("dgram_read_errors", readErrors);
+    }
+
+    @Override
     public void close() {
         socket.close();
         if (!path.startsWith("@")) {

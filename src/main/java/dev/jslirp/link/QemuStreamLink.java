@@ -269,6 +269,17 @@ public final class QemuStreamLink implements Link {
     }
 
     @Override
+    public void counters(java.util.Map<String, Long> out) {
+        out.put("stream_dropped_full", framesDroppedFull);
+        out.put("stream_dropped_too_long", framesDroppedTooLong);
+        out.put("stream_dropped_no_connection", framesDroppedNoConnection);
+        out.put("stream_dropped_too_big", framesDroppedTooBig);
+        out.put("stream_bad_prefix_resets", badPrefixResets);
+        out.put("stream_connections_served", connectionsServed);
+        out.put("stream_connections_refused", connectionsRefused);
+    }
+
+    @Override
     public void close() {
         if (connFd >= 0) Sys.close(connFd);
         if (listenFd >= 0) Sys.close(listenFd);

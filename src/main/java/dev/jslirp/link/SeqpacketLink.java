@@ -118,6 +118,15 @@ public final class SeqpacketLink implements Link {
     public void close() { Sys.close(fd); }
 
     @Override
+    public void counters(java.util.Map<String, Long> out) {
+        out.put("seqpacket_dropped_too_long", droppedTooLong);
+        out.put("seqpacket_dropped_short", droppedShort);
+        out.put("seqpacket_dropped_full", droppedFull);
+        out.put("seqpacket_dropped_oversize", droppedOversize);
+        out.put("seqpacket_errors", errors);
+    }
+
+    @Override
     public String toString() {
         return "seqpacket fd " + fd + " (dropped: too long " + droppedTooLong + ", short " + droppedShort
                 + ", full " + droppedFull + ", oversize " + droppedOversize + ", errors " + errors + ")";

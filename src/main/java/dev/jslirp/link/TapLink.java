@@ -176,5 +176,12 @@ public final class TapLink implements Link {
     public int maxFrameLength() { return maxFrameLength; }
 
     @Override
+    public void counters(java.util.Map<String, Long> out) {
+        out.put("tap_dropped_too_long", droppedTooLong);
+        out.put("tap_dropped_full", droppedFull);
+        out.put("tap_read_errors", readErrors);
+    }
+
+    @Override
     public void close() { Sys.close(fd); }
 }

@@ -138,6 +138,22 @@ class ApiHandlerTest {
         assertTrue(prom.contains("jslirp_flows{protocol=\"udp\",state=\"active\"} 0\n"), prom);
     }
 
+    @Test
+    void theLinksOwnCountersAreReported(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.jslirp.link.PcapLink capture = dev.jslirp.link.PcapLink.open(new MemoryLink(1514), dir.resolve("c.pcap").toString());
+        try {
+            java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocateDirect(60);
+            capture.send(frame, 0, 60);
+            FlowTable table = new FlowTable(stack.tcp(), stack.udp(), stack.icmp(), stack.counters(), null, capture);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Long> link = (java.util.Map<String, Long>) table.counters().get("link");
+            assertEquals(1L, link.get("pcap_frames_written"), link.toString());
+            assertTrue(Metrics.render(table.counters()).contains("jslirp_link_total{name=\"pcap_frames_written\"} 1\n"));
+        } finally {
+            capture.close();
+        }
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
