@@ -33,6 +33,12 @@ final class JslirpApi implements AutoCloseable {
         }
     }
 
+    /** A client of an API socket at {@code socket}, owned by the caller (close() deletes nothing). */
+    JslirpApi(Path socket) {
+        this.dir = null;
+        this.socket = socket;
+    }
+
     Path path() { return socket; }
 
     /** Sends {@code {"execute":COMMAND}} and returns the reply. */
@@ -111,6 +117,6 @@ final class JslirpApi implements AutoCloseable {
 
     @Override
     public void close() {
-        Commands.deleteTree(dir);
+        if (dir != null) Commands.deleteTree(dir);
     }
 }

@@ -52,7 +52,7 @@ class QemuOperatorsE2eTest {
                     int inside = tcpFlagsOfAnswer(vm, allowed.getLocalPort(), 40002);
                     assertEquals(0x12, inside & 0x16, "SYN-ACK for the allowed port, flags " + Integer.toHexString(inside));
                 }
-                String policy = new JslirpApiAt(api).execute("get_policy");
+                String policy = new JslirpApi(api).execute("get_policy");
                 assertTrue(policy.contains("allowlist"), policy);
                 assertTrue(Files.size(pcap) > 24, "pcap holds frames after its file header");
                 assertTrue(read(dir.resolve("jslirp.log")).contains("allow-list of 1 rule(s)"), read(dir.resolve("jslirp.log")));
@@ -104,18 +104,6 @@ class QemuOperatorsE2eTest {
             return Files.readString(p);
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    /** {@link JslirpApi}'s request, at a path of this test's choosing. */
-    private record JslirpApiAt(Path socket) {
-        String execute(String command) throws IOException {
-            try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                c.connect(UnixDomainSocketAddress.of(socket));
-                c.write(ByteBuffer.wrap(("{\"execute\":\"" + command + "\"}").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-                c.shutdownOutput();
-                return new String(java.nio.channels.Channels.newInputStream(c).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            }
         }
     }
 }
